@@ -1,0 +1,62 @@
+#pragma once
+// Reads exported Windows events: `wevtutil qe /f:xml` (several <Event> with no root), Event Viewer
+// "Save as XML" (<Events> root), one event per file, in UTF-8 or UTF-16. The file is streamed and cut
+// into single <Event> elements, each parsed on its own, so memory stays bounded by the largest allowed
+// event and a bad event costs only itself: its error names the file, line and column, and reading goes on.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "common/result.h"
+#include "events/event.h"
+
+namespace rdpmend::events {
+
+inline constexpr std::string_view kEventNamespace = "http://schemas.microsoft.com/win/2004/08/events/event";
+
+enum class ReadErrorKind { kInput, kAccessDenied, kUnsupported };
+
+struct ReadError {
+  std::string file;
+  std::uint64_t line = 0;  // 1-based; 0 when the error concerns the whole file
+  std::uint64_t column = 0;
+  std::string message;
+  ReadErrorKind kind = ReadErrorKind::kInput;
+
+  std::string text() const;
+};
+
+struct XmlReadOptions {
+  // Windows caps an event record at 64 KiB of payload; rendered XML with escaping stays well below this.
+  std::size_t max_event_bytes = 1024 * 1024;
+};
+
+struct ReadStats {
+  std::uint64_t events = 0;
+  std::uint64_t errors = 0;
+};
+
+using EventCallback = std::function<void(Event&&)>;
+using ErrorCallback = std::function<void(ReadError&&)>;
+
+ReadStats read_event_xml(std::istream& in, const std::string& source, const EventCallback& on_event,
+                         const ErrorCallback& on_error, const XmlReadOptions& options = {});
+
+ReadStats read_event_xml_file(const std::filesystem::path& path, const EventCallback& on_event,
+                              const ErrorCallback& on_error, const XmlReadOptions& options = {});
+
+// Parses one <Event> element (UTF-8). `inherited_namespace` is the default namespace declared by an
+// enclosing <Events> element, if any. Errors carry an offset into `xml`.
+struct FragmentError {
+  std::size_t offset = 0;
+  std::string message;
+};
+using FragmentResult = std::variant<Event, FragmentError>;
+FragmentResult parse_event_element(std::string_view xml, std::string_view inherited_namespace = {});
+
+}  // namespace rdpmend::events

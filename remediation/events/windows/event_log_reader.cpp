@@ -1,0 +1,120 @@
+#include "events/event_log_reader.h"
+
+#include <windows.h>
+#include <winevt.h>
+
+#include <vector>
+
+#include "platform/windows/win_text.h"
+
+namespace rdpmend::events {
+namespace {
+
+// Owner of an EVT_HANDLE.
+class EvtHandle {
+ public:
+  EvtHandle() = default;
+  explicit EvtHandle(EVT_HANDLE h) : h_(h) {}
+  EvtHandle(const EvtHandle&) = delete;
+  EvtHandle& operator=(const EvtHandle&) = delete;
+  EvtHandle(EvtHandle&& o) noexcept : h_(o.h_) { o.h_ = nullptr; }
+  ~EvtHandle() {
+    if (h_) EvtClose(h_);
+  }
+  EVT_HANDLE get() const { return h_; }
+  explicit operator bool() const { return h_ != nullptr; }
+
+ private:
+  EVT_HANDLE h_ = nullptr;
+};
+
+constexpr DWORD kBatchSize = 64;
+constexpr DWORD kNextTimeoutMs = 10'000;
+
+ReadErrorKind kind_of(DWORD code) {
+  return code == ERROR_ACCESS_DENIED ? ReadErrorKind::kAccessDenied : ReadErrorKind::kInput;
+}
+
+std::string failure_text(const char* call, DWORD code) {
+  // Wine's wevtapi stubs return NULL and leave the last error at 0.
+  if (code == 0) return std::string(call) + " failed without an error code (the event log API is not implemented here)";
+  return std::string(call) + " failed: " + win::error_text(code);
+}
+
+std::optional<std::wstring> render_xml(EVT_HANDLE event, DWORD& error) {
+  std::vector<wchar_t> buffer(4096);
+  DWORD used = 0, properties = 0;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (EvtRender(nullptr, event, EvtRenderEventXml, static_cast<DWORD>(buffer.size() * sizeof(wchar_t)),
+                  buffer.data(), &used, &properties))
+      return std::wstring(buffer.data());
+    error = GetLastError();
+    if (error != ERROR_INSUFFICIENT_BUFFER) return std::nullopt;
+    buffer.resize(used / sizeof(wchar_t) + 1);
+  }
+  return std::nullopt;
+}
+
+ReadStats run_query(const std::string& source, const std::wstring& path, DWORD flags,
+                    std::optional<std::chrono::seconds> since, const EventCallback& on_event,
+                    const ErrorCallback& on_error) {
+  ReadStats stats;
+  std::wstring xpath = win::widen(event_query_xpath(since));
+  EvtHandle query(EvtQuery(nullptr, path.c_str(), xpath.c_str(), flags | EvtQueryForwardDirection));
+  if (!query) {
+    DWORD code = GetLastError();
+    on_error(ReadError{source, 0, 0, failure_text("EvtQuery", code), kind_of(code)});
+    return {0, 1};
+  }
+  EVT_HANDLE batch[kBatchSize];
+  DWORD returned = 0;
+  while (EvtNext(query.get(), kBatchSize, batch, kNextTimeoutMs, 0, &returned)) {
+    std::vector<EvtHandle> owned;
+    for (DWORD i = 0; i < returned; ++i) owned.emplace_back(batch[i]);
+    for (auto& event : owned) {
+      DWORD error = 0;
+      auto xml = render_xml(event.get(), error);
+      if (!xml) {
+        ++stats.errors;
+        on_error(ReadError{source, 0, 0, failure_text("EvtRender", error)});
+        continue;
+      }
+      auto parsed = parse_event_element(win::narrow(*xml));
+      if (auto* ev = std::get_if<Event>(&parsed)) {
+        ev->source = source;
+        ++stats.events;
+        on_event(std::move(*ev));
+      } else {
+        ++stats.errors;
+        on_error(ReadError{source, 0, 0, "rendered event: " + std::get<FragmentError>(parsed).message});
+      }
+    }
+  }
+  DWORD code = GetLastError();
+  if (code != ERROR_NO_MORE_ITEMS) {
+    ++stats.errors;
+    on_error(ReadError{source, 0, 0, failure_text("EvtNext", code), kind_of(code)});
+  }
+  return stats;
+}
+
+class WindowsEventLogReader final : public EventLogReader {
+ public:
+  bool available() const override { return true; }
+
+  ReadStats read_channel(const std::string& channel, std::optional<std::chrono::seconds> since,
+                         const EventCallback& on_event, const ErrorCallback& on_error) override {
+    return run_query(channel, win::widen(channel), EvtQueryChannelPath, since, on_event, on_error);
+  }
+
+  ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds> since,
+                           const EventCallback& on_event, const ErrorCallback& on_error) override {
+    return run_query(path.string(), path.wstring(), EvtQueryFilePath, since, on_event, on_error);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<EventLogReader> make_event_log_reader() { return std::make_unique<WindowsEventLogReader>(); }
+
+}  // namespace rdpmend::events

@@ -1,0 +1,27 @@
+#pragma once
+// Small byte/text conversions used by the event readers: hex, Base64, UTF-16LE.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rdpmend::util {
+
+// Upper-case hex, the way EvtRender writes <Binary>.
+std::string to_hex(const std::vector<std::uint8_t>& bytes);
+
+std::optional<std::vector<std::uint8_t>> from_hex(std::string_view text);
+std::optional<std::vector<std::uint8_t>> from_base64(std::string_view text);
+
+// <Binary> is upper-case hex in EvtRender output and Base64 in python-evtx output. Text made only of
+// hex digits with an even length is read as hex. Whitespace is ignored.
+std::optional<std::vector<std::uint8_t>> decode_hex_or_base64(std::string_view text);
+
+// UTF-16LE bytes -> UTF-8, stopping at the first NUL; nullopt if the bytes are not valid UTF-16.
+std::optional<std::string> utf16le_to_utf8(const std::vector<std::uint8_t>& bytes);
+
+std::string to_lower_ascii(std::string_view text);
+
+}  // namespace rdpmend::util
