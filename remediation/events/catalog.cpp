@@ -116,8 +116,8 @@ struct ParseFailure {
 
 void check_keys(const json& object, const std::string& where, std::initializer_list<const char*> allowed) {
   if (!object.is_object()) throw ParseFailure{where, "must be an object"};
-  for (const auto& [key, value] : object.items()) {
-    (void)value;
+  for (const auto& item : object.items()) {
+    const std::string& key = item.key();
     if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
       throw ParseFailure{where, "unknown key '" + key + "'"};
   }
@@ -209,7 +209,8 @@ Matcher parse_matcher(const json& j, const std::string& where) {
       std::string w = where + ".details[" + std::to_string(i++) + "]";
       check_keys(d, w, {"field", "label", "decode"});
       DetailSpec spec{get_string(d, "field", w), get_string(d, "label", w), get_string(d, "decode", w, false)};
-      if (!spec.decode.empty() && spec.decode != "disconnect-reason" && spec.decode != "termservice-cert-event")
+      if (!spec.decode.empty() && spec.decode != "disconnect-reason" && spec.decode != "extended-disconnect-reason" &&
+          spec.decode != "termservice-cert-event")
         throw ParseFailure{w, "unknown decode '" + spec.decode + "'"};
       m.details.push_back(std::move(spec));
     }

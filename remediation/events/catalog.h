@@ -40,7 +40,7 @@ struct Condition {
 struct DetailSpec {
   std::string field;
   std::string label;
-  std::string decode;  // "", "disconnect-reason", "termservice-cert-event"
+  std::string decode;  // "", "disconnect-reason", "extended-disconnect-reason", "termservice-cert-event"
 };
 
 struct Matcher {

@@ -28,6 +28,7 @@ std::string decode(const DetailSpec& spec, const std::string& value) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), code, base);
   if (ec != std::errc() || end != text.data() + text.size()) return value;
   if (spec.decode == "disconnect-reason") return describe_disconnect_reason(code);
+  if (spec.decode == "extended-disconnect-reason") return describe_extended_disconnect_reason(code);
   if (spec.decode == "termservice-cert-event") return describe_termservice_cert_event(code);
   return value;
 }

@@ -31,13 +31,17 @@ class EvtHandle {
 constexpr DWORD kBatchSize = 64;
 constexpr DWORD kNextTimeoutMs = 10'000;
 
+// The last error is cleared before each wevtapi call: Wine's stubs return NULL/FALSE without setting it, and a
+// stale code from an earlier call would then be reported as the reason.
 ReadErrorKind kind_of(DWORD code) {
-  return code == ERROR_ACCESS_DENIED ? ReadErrorKind::kAccessDenied : ReadErrorKind::kInput;
+  if (code == ERROR_ACCESS_DENIED) return ReadErrorKind::kAccessDenied;
+  if (code == ERROR_SUCCESS) return ReadErrorKind::kUnsupported;
+  return ReadErrorKind::kInput;
 }
 
 std::string failure_text(const char* call, DWORD code) {
-  // Wine's wevtapi stubs return NULL and leave the last error at 0.
-  if (code == 0) return std::string(call) + " failed without an error code (the event log API is not implemented here)";
+  if (code == ERROR_SUCCESS)
+    return std::string(call) + " failed without an error code (the event log API is not implemented here)";
   return std::string(call) + " failed: " + win::error_text(code);
 }
 
@@ -45,6 +49,7 @@ std::optional<std::wstring> render_xml(EVT_HANDLE event, DWORD& error) {
   std::vector<wchar_t> buffer(4096);
   DWORD used = 0, properties = 0;
   for (int attempt = 0; attempt < 2; ++attempt) {
+    SetLastError(ERROR_SUCCESS);
     if (EvtRender(nullptr, event, EvtRenderEventXml, static_cast<DWORD>(buffer.size() * sizeof(wchar_t)),
                   buffer.data(), &used, &properties))
       return std::wstring(buffer.data());
@@ -60,6 +65,7 @@ ReadStats run_query(const std::string& source, const std::wstring& path, DWORD f
                     const ErrorCallback& on_error) {
   ReadStats stats;
   std::wstring xpath = win::widen(event_query_xpath(since));
+  SetLastError(ERROR_SUCCESS);
   EvtHandle query(EvtQuery(nullptr, path.c_str(), xpath.c_str(), flags | EvtQueryForwardDirection));
   if (!query) {
     DWORD code = GetLastError();
@@ -68,7 +74,9 @@ ReadStats run_query(const std::string& source, const std::wstring& path, DWORD f
   }
   EVT_HANDLE batch[kBatchSize];
   DWORD returned = 0;
-  while (EvtNext(query.get(), kBatchSize, batch, kNextTimeoutMs, 0, &returned)) {
+  for (;;) {
+    SetLastError(ERROR_SUCCESS);
+    if (!EvtNext(query.get(), kBatchSize, batch, kNextTimeoutMs, 0, &returned)) break;
     std::vector<EvtHandle> owned;
     for (DWORD i = 0; i < returned; ++i) owned.emplace_back(batch[i]);
     for (auto& event : owned) {
@@ -76,7 +84,7 @@ ReadStats run_query(const std::string& source, const std::wstring& path, DWORD f
       auto xml = render_xml(event.get(), error);
       if (!xml) {
         ++stats.errors;
-        on_error(ReadError{source, 0, 0, failure_text("EvtRender", error)});
+        on_error(ReadError{source, 0, 0, failure_text("EvtRender", error), kind_of(error)});
         continue;
       }
       auto parsed = parse_event_element(win::narrow(*xml));
@@ -109,7 +117,8 @@ class WindowsEventLogReader final : public EventLogReader {
 
   ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds> since,
                            const EventCallback& on_event, const ErrorCallback& on_error) override {
-    return run_query(path.string(), path.wstring(), EvtQueryFilePath, since, on_event, on_error);
+    // Named in UTF-8 whatever the path holds (path::string() may throw for names outside the ANSI code page).
+    return run_query(win::narrow(path.wstring()), path.wstring(), EvtQueryFilePath, since, on_event, on_error);
   }
 };
 

@@ -1,0 +1,68 @@
+# Sourced by the end-to-end tests: start and stop a private xrdp instance on 127.0.0.1.
+# Each instance has its own folder (ini, cert, key, log), runs as the unprivileged `xrdp` user so that
+# permission faults are real, lives in its own process group and is killed whole when stopped.
+
+xrdp_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# xrdp_make_cert DIR [openssl req args...]: a self-signed RSA 2048 certificate and key in DIR.
+xrdp_make_cert() {
+  local dir=$1
+  shift
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=rdpmend-e2e" \
+    -keyout "$dir/key.pem" -out "$dir/cert.pem" "$@" >/dev/null 2>&1
+  chown xrdp:xrdp "$dir/key.pem" "$dir/cert.pem"
+  chmod 600 "$dir/key.pem"
+  chmod 644 "$dir/cert.pem"
+}
+
+# xrdp_write_ini DIR PORT SECURITY_LAYER
+xrdp_write_ini() {
+  local dir=$1 port=$2 layer=$3
+  sed -e "s|^port=.*|port=tcp://127.0.0.1:$port|" \
+      -e "s|^security_layer=.*|security_layer=$layer|" \
+      -e "s|^certificate=.*|certificate=$dir/cert.pem|" \
+      -e "s|^key_file=.*|key_file=$dir/key.pem|" \
+      -e "s|^fork=.*|fork=false|" \
+      -e "s|^LogFile=.*|LogFile=$dir/xrdp.log|" \
+      -e "s|^EnableSyslog=.*|EnableSyslog=false|" \
+      /etc/xrdp/xrdp.ini >"$dir/xrdp.ini"
+}
+
+# xrdp_start DIR PORT: starts xrdp, waits until it accepts connections; sets XRDP_PID.
+xrdp_start() {
+  local dir=$1 port=$2
+  touch "$dir/xrdp.log"
+  chown xrdp:xrdp "$dir/xrdp.log"
+  sh /usr/share/xrdp/socksetup >/dev/null 2>&1 || true
+  setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini" \
+    </dev/null >"$dir/stdout.log" 2>&1 &
+  XRDP_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    if ! kill -0 "$XRDP_PID" 2>/dev/null; then
+      echo "xrdp exited early: $(tail -n 3 "$dir/xrdp.log")" >&2
+      return 1
+    fi
+    if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), timeout=0.2).close()" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.05
+  done
+  echo "xrdp did not listen on port $port" >&2
+  return 1
+}
+
+xrdp_stop() {
+  [[ -n ${XRDP_PID:-} ]] || return 0
+  kill -TERM -- "-$XRDP_PID" 2>/dev/null
+  local i
+  for i in $(seq 1 40); do
+    kill -0 "$XRDP_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -KILL -- "-$XRDP_PID" 2>/dev/null
+  wait "$XRDP_PID" 2>/dev/null
+  XRDP_PID=
+}
