@@ -56,13 +56,14 @@ xrdp_start() {
 
 xrdp_stop() {
   [[ -n ${XRDP_PID:-} ]] || return 0
-  kill -TERM -- "-$XRDP_PID" 2>/dev/null
+  kill -TERM -- "-$XRDP_PID" 2>/dev/null || true
   local i
   for i in $(seq 1 40); do
     kill -0 "$XRDP_PID" 2>/dev/null || break
     sleep 0.05
   done
-  kill -KILL -- "-$XRDP_PID" 2>/dev/null
-  wait "$XRDP_PID" 2>/dev/null
+  kill -KILL -- "-$XRDP_PID" 2>/dev/null || true
+  wait "$XRDP_PID" 2>/dev/null || true
   XRDP_PID=
+  return 0
 }
