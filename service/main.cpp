@@ -3,8 +3,8 @@
 #include <exception>
 #include <iostream>
 
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/exit_codes.h"
 #include "cli/logging.h"
@@ -13,7 +13,8 @@
 
 int main(int argc, char** argv) {
   using namespace rdpmend::cli;
-  CLI::App app{"RdpMend: finds and repairs the host faults behind Remote Desktop connection failures", "rdpmend"};
+  CLI::App app{"RdpMend: finds and repairs the host faults behind Remote Desktop connection failures",
+               "rdpmend"};
   app.require_subcommand(1);
   app.footer(kExitCodeHelp);
   int verbosity = 0;
@@ -26,9 +27,10 @@ int main(int argc, char** argv) {
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {
-    auto level = quiet ? spdlog::level::err : verbosity >= 2 ? spdlog::level::debug
-                                          : verbosity == 1   ? spdlog::level::info
-                                                             : spdlog::level::warn;
+    auto level = quiet            ? spdlog::level::err
+                 : verbosity >= 2 ? spdlog::level::debug
+                 : verbosity == 1 ? spdlog::level::info
+                                  : spdlog::level::warn;
     setup_cli_logging(level);
   });
 

@@ -19,10 +19,14 @@ using util::to_lower_ascii;
 
 std::string_view severity_name(Severity s) {
   switch (s) {
-    case Severity::kInfo: return "info";
-    case Severity::kWarning: return "warning";
-    case Severity::kError: return "error";
-    case Severity::kCritical: return "critical";
+    case Severity::kInfo:
+      return "info";
+    case Severity::kWarning:
+      return "warning";
+    case Severity::kError:
+      return "error";
+    case Severity::kCritical:
+      return "critical";
   }
   return "warning";
 }
@@ -55,7 +59,8 @@ std::optional<std::string> field_value(const Event& event, std::string_view fiel
     if (field == "@binary_last_dword") {
       if (event.binary.size() < 4) return std::nullopt;
       auto* b = event.binary.data() + event.binary.size() - 4;
-      std::uint32_t v = static_cast<std::uint32_t>(b[0] | (b[1] << 8) | (b[2] << 16)) | (std::uint32_t{b[3]} << 24);
+      std::uint32_t v =
+          static_cast<std::uint32_t>(b[0] | (b[1] << 8) | (b[2] << 16)) | (std::uint32_t{b[3]} << 24);
       char buf[16];
       std::snprintf(buf, sizeof buf, "0x%08X", v);
       return std::string(buf);
@@ -78,9 +83,11 @@ namespace {
 bool holds(const Condition& c, const Event& event) {
   switch (c.op) {
     case Condition::Op::kAll:
-      return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& k) { return holds(k, event); });
+      return std::all_of(c.children.begin(), c.children.end(),
+                         [&](const Condition& k) { return holds(k, event); });
     case Condition::Op::kAny:
-      return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& k) { return holds(k, event); });
+      return std::any_of(c.children.begin(), c.children.end(),
+                         [&](const Condition& k) { return holds(k, event); });
     default:
       break;
   }
@@ -133,7 +140,8 @@ std::string get_string(const json& object, const char* key, const std::string& w
   return it->get<std::string>();
 }
 
-std::vector<std::string> get_strings(const json& object, const char* key, const std::string& where, bool lower) {
+std::vector<std::string> get_strings(const json& object, const char* key, const std::string& where,
+                                     bool lower) {
   std::vector<std::string> out;
   auto it = object.find(key);
   if (it == object.end()) return out;
@@ -153,16 +161,19 @@ Condition parse_condition(const json& j, const std::string& where) {
     if (!j.contains(group)) continue;
     ++ops;
     c.op = std::string_view(group) == "all" ? Condition::Op::kAll : Condition::Op::kAny;
-    if (!j[group].is_array() || j[group].empty()) throw ParseFailure{where, std::string("'") + group + "' must be a non-empty list"};
+    if (!j[group].is_array() || j[group].empty())
+      throw ParseFailure{where, std::string("'") + group + "' must be a non-empty list"};
     int i = 0;
-    for (const auto& k : j[group]) c.children.push_back(parse_condition(k, where + "." + group + "[" + std::to_string(i++) + "]"));
+    for (const auto& k : j[group])
+      c.children.push_back(parse_condition(k, where + "." + group + "[" + std::to_string(i++) + "]"));
   }
   struct Single {
     const char* key;
     Condition::Op op;
   };
-  for (auto [key, op] : {Single{"equals", Condition::Op::kEquals}, Single{"contains", Condition::Op::kContains},
-                         Single{"starts_with", Condition::Op::kStartsWith}}) {
+  for (auto [key, op] :
+       {Single{"equals", Condition::Op::kEquals}, Single{"contains", Condition::Op::kContains},
+        Single{"starts_with", Condition::Op::kStartsWith}}) {
     if (!j.contains(key)) continue;
     ++ops;
     c.op = op;
@@ -175,7 +186,9 @@ Condition parse_condition(const json& j, const std::string& where) {
     c.values = get_strings(j, key, where, true);
     if (c.values.empty()) throw ParseFailure{where, std::string("'") + key + "' must not be empty"};
   }
-  if (ops != 1) throw ParseFailure{where, "a condition needs exactly one of equals, in, not_in, contains, starts_with, all, any"};
+  if (ops != 1)
+    throw ParseFailure{
+        where, "a condition needs exactly one of equals, in, not_in, contains, starts_with, all, any"};
   bool group = c.op == Condition::Op::kAll || c.op == Condition::Op::kAny;
   if (group && j.contains("field")) throw ParseFailure{where, "'all'/'any' take no 'field'"};
   if (!group) c.field = get_string(j, "field", where);
@@ -199,18 +212,21 @@ Matcher parse_matcher(const json& j, const std::string& where) {
   if (auto it = j.find("where"); it != j.end()) {
     if (!it->is_array()) throw ParseFailure{where, "'where' must be a list of conditions"};
     int i = 0;
-    for (const auto& c : *it) m.where.push_back(parse_condition(c, where + ".where[" + std::to_string(i++) + "]"));
+    for (const auto& c : *it)
+      m.where.push_back(parse_condition(c, where + ".where[" + std::to_string(i++) + "]"));
   }
-  if (m.event_ids.empty() && m.where.empty()) throw ParseFailure{where, "a rule needs event_ids or conditions"};
+  if (m.event_ids.empty() && m.where.empty())
+    throw ParseFailure{where, "a rule needs event_ids or conditions"};
   if (auto it = j.find("details"); it != j.end()) {
     if (!it->is_array()) throw ParseFailure{where, "'details' must be a list"};
     int i = 0;
     for (const auto& d : *it) {
       std::string w = where + ".details[" + std::to_string(i++) + "]";
       check_keys(d, w, {"field", "label", "decode"});
-      DetailSpec spec{get_string(d, "field", w), get_string(d, "label", w), get_string(d, "decode", w, false)};
-      if (!spec.decode.empty() && spec.decode != "disconnect-reason" && spec.decode != "extended-disconnect-reason" &&
-          spec.decode != "termservice-cert-event")
+      DetailSpec spec{get_string(d, "field", w), get_string(d, "label", w),
+                      get_string(d, "decode", w, false)};
+      if (!spec.decode.empty() && spec.decode != "disconnect-reason" &&
+          spec.decode != "extended-disconnect-reason" && spec.decode != "termservice-cert-event")
         throw ParseFailure{w, "unknown decode '" + spec.decode + "'"};
       m.details.push_back(std::move(spec));
     }
@@ -223,7 +239,8 @@ Catalog parse_catalog_json(const json& root) {
   if (!root.contains("version") || root["version"] != 1) throw ParseFailure{"catalog", "'version' must be 1"};
   Catalog catalog;
   std::set<std::string> ids;
-  if (!root.contains("symptoms") || !root["symptoms"].is_array()) throw ParseFailure{"catalog", "'symptoms' must be a list"};
+  if (!root.contains("symptoms") || !root["symptoms"].is_array())
+    throw ParseFailure{"catalog", "'symptoms' must be a list"};
   int i = 0;
   for (const auto& s : root["symptoms"]) {
     std::string where = "symptoms[" + std::to_string(i++) + "]";
@@ -236,11 +253,16 @@ Catalog parse_catalog_json(const json& root) {
       throw ParseFailure{where, "id '" + def.id + "' is not kebab-case"};
     if (!ids.insert(def.id).second) throw ParseFailure{where, "duplicate id '" + def.id + "'"};
     std::string severity = get_string(s, "severity", where);
-    if (severity == "info") def.severity = Severity::kInfo;
-    else if (severity == "warning") def.severity = Severity::kWarning;
-    else if (severity == "error") def.severity = Severity::kError;
-    else if (severity == "critical") def.severity = Severity::kCritical;
-    else throw ParseFailure{where, "severity '" + severity + "' is not info, warning, error or critical"};
+    if (severity == "info")
+      def.severity = Severity::kInfo;
+    else if (severity == "warning")
+      def.severity = Severity::kWarning;
+    else if (severity == "error")
+      def.severity = Severity::kError;
+    else if (severity == "critical")
+      def.severity = Severity::kCritical;
+    else
+      throw ParseFailure{where, "severity '" + severity + "' is not info, warning, error or critical"};
     if (s.contains("remediable")) {
       if (!s["remediable"].is_boolean()) throw ParseFailure{where, "'remediable' must be true or false"};
       def.remediable = s["remediable"].get<bool>();
@@ -249,7 +271,8 @@ Catalog parse_catalog_json(const json& root) {
     def.doc = get_string(s, "doc", where, false);
     catalog.symptoms.push_back(std::move(def));
   }
-  if (!root.contains("rules") || !root["rules"].is_array()) throw ParseFailure{"catalog", "'rules' must be a list"};
+  if (!root.contains("rules") || !root["rules"].is_array())
+    throw ParseFailure{"catalog", "'rules' must be a list"};
   i = 0;
   for (const auto& r : root["rules"]) {
     std::string where = "rules[" + std::to_string(i++) + "]";
@@ -264,7 +287,8 @@ Catalog parse_catalog_json(const json& root) {
     for (const auto& r : root["context"]) {
       std::string where = "context[" + std::to_string(i++) + "]";
       check_keys(r, where, {"label", "summary", "channels", "providers", "event_ids", "where", "details"});
-      catalog.context.push_back({get_string(r, "label", where), get_string(r, "summary", where), parse_matcher(r, where)});
+      catalog.context.push_back(
+          {get_string(r, "label", where), get_string(r, "summary", where), parse_matcher(r, where)});
     }
   }
   return catalog;

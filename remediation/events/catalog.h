@@ -44,8 +44,8 @@ struct DetailSpec {
 };
 
 struct Matcher {
-  std::vector<std::string> channels;   // lower-cased
-  std::vector<std::string> providers;  // lower-cased; matched against provider name or event source name
+  std::vector<std::string> channels;     // lower-cased
+  std::vector<std::string> providers;    // lower-cased; matched against provider name or event source name
   std::vector<std::uint16_t> event_ids;  // empty = any
   std::vector<Condition> where;          // all must hold
   std::vector<DetailSpec> details;

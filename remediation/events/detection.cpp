@@ -47,8 +47,9 @@ Detector::Detector(const Catalog& catalog, DetectorOptions options) : catalog_(c
 }
 
 Evidence Detector::make_evidence(const Event& event, const Matcher& matcher) const {
-  Evidence e{event.channel, event.provider_name, event.event_id, event.record_id, event.time_created,
-             event.computer, event.source, event.source_line, {}};
+  Evidence e{event.channel,   event.provider_name, event.event_id,
+             event.record_id, event.time_created,  event.computer,
+             event.source,    event.source_line,   {}};
   for (const auto& spec : matcher.details) {
     auto value = field_value(event, spec.field);
     if (!value || value->empty()) continue;
@@ -120,7 +121,8 @@ bool Detector::add(const Event& event) {
     add_timeline(TimelineEntry{std::move(ev), true, report.definition->id, report.definition->summary});
   }
   if (!matched_symptom && context)
-    add_timeline(TimelineEntry{make_evidence(event, context->match), false, context->label, context->summary});
+    add_timeline(
+        TimelineEntry{make_evidence(event, context->match), false, context->label, context->summary});
   return true;
 }
 
@@ -129,12 +131,15 @@ std::vector<SymptomReport> Detector::symptoms() const {
   for (const auto& r : reports_)
     if (r.count > 0) out.push_back(r);
   std::sort(out.begin(), out.end(), [](const SymptomReport& a, const SymptomReport& b) {
-    if (a.definition->severity != b.definition->severity) return a.definition->severity > b.definition->severity;
+    if (a.definition->severity != b.definition->severity)
+      return a.definition->severity > b.definition->severity;
     return a.definition->id < b.definition->id;
   });
   return out;
 }
 
-std::vector<TimelineEntry> Detector::timeline() const { return {timeline_.begin(), timeline_.end()}; }
+std::vector<TimelineEntry> Detector::timeline() const {
+  return {timeline_.begin(), timeline_.end()};
+}
 
 }  // namespace rdpmend::events

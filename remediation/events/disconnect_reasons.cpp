@@ -41,7 +41,8 @@ constexpr Code kDisconnectReasons[] = {
     {0x807, "SSL_ERR_LOGON_FAILURE", "logon failed"},
     {0x808, "disconnectReasonLicensingFailed", "license negotiation failed"},
     {0x904, "disconnectReasonAtClientWinsockFDCLOSE",
-     "socket closed: the server ended the connection during setup (check the host's certificate, key and security "
+     "socket closed: the server ended the connection during setup (check the host's certificate, key and "
+     "security "
      "layer events)"},
     {0x906, "disconnectReasonInternalSecurityError", "internal security error"},
     {0x908, "disconnectReasonLicensingTimeout", "licensing time-out"},
@@ -116,17 +117,25 @@ std::string describe_extended_disconnect_reason(std::uint32_t code) {
   for (const auto& c : kExtendedReasons)
     if (c.value == code) return format(code, c, false, "");
   if (code >= 256 && code <= 267) return std::to_string(code) + " licensing error";
-  if (code >= 4096 && code <= 32767) return std::to_string(code) + " protocol error: check the server's event log";
+  if (code >= 4096 && code <= 32767)
+    return std::to_string(code) + " protocol error: check the server's event log";
   return std::to_string(code) + " unknown extended reason";
 }
 
 std::string describe_termservice_cert_event(std::uint32_t event_id) {
   switch (event_id) {
-    case 1051: return "1051: no usable user-selected certificate; the self-signed one is used";
-    case 1053: return "1053: the configured certificate has expired; the self-signed one is used";
-    case 1054: return "1054: the configured certificate lacks the Server Authentication usage; the self-signed one is used";
-    case 1055: return "1055: the private key of the configured certificate cannot be accessed; the self-signed one is used";
-    default: return std::to_string(event_id);
+    case 1051:
+      return "1051: no usable user-selected certificate; the self-signed one is used";
+    case 1053:
+      return "1053: the configured certificate has expired; the self-signed one is used";
+    case 1054:
+      return "1054: the configured certificate lacks the Server Authentication usage; the self-signed one is "
+             "used";
+    case 1055:
+      return "1055: the private key of the configured certificate cannot be accessed; the self-signed one is "
+             "used";
+    default:
+      return std::to_string(event_id);
   }
 }
 

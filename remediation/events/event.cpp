@@ -10,13 +10,20 @@ const std::string* Event::field(std::string_view name) const {
 
 std::string_view level_name(std::uint8_t level) {
   switch (level) {
-    case 0: return "LogAlways";
-    case 1: return "Critical";
-    case 2: return "Error";
-    case 3: return "Warning";
-    case 4: return "Information";
-    case 5: return "Verbose";
-    default: return "Level";
+    case 0:
+      return "LogAlways";
+    case 1:
+      return "Critical";
+    case 2:
+      return "Error";
+    case 3:
+      return "Warning";
+    case 4:
+      return "Information";
+    case 5:
+      return "Verbose";
+    default:
+      return "Level";
   }
 }
 

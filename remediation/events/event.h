@@ -61,7 +61,8 @@ struct Event {
   const std::string* field(std::string_view name) const;
 };
 
-// Level names as Event Viewer shows them (0 LogAlways, 1 Critical, 2 Error, 3 Warning, 4 Information, 5 Verbose).
+// Level names as Event Viewer shows them (0 LogAlways, 1 Critical, 2 Error, 3 Warning, 4 Information, 5
+// Verbose).
 std::string_view level_name(std::uint8_t level);
 
 }  // namespace rdpmend::events

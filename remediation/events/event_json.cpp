@@ -10,11 +10,16 @@ namespace {
 
 std::string_view shape_name(DataShape shape) {
   switch (shape) {
-    case DataShape::kNone: return "none";
-    case DataShape::kEventData: return "event-data";
-    case DataShape::kUserData: return "user-data";
-    case DataShape::kClassic: return "classic";
-    case DataShape::kLogLine: return "log-line";
+    case DataShape::kNone:
+      return "none";
+    case DataShape::kEventData:
+      return "event-data";
+    case DataShape::kUserData:
+      return "user-data";
+    case DataShape::kClassic:
+      return "classic";
+    case DataShape::kLogLine:
+      return "log-line";
   }
   return "none";
 }
@@ -40,7 +45,8 @@ nlohmann::ordered_json event_to_json(const Event& e) {
   if (e.qualifiers) {
     j["qualifiers"] = *e.qualifiers;
     char id[16];
-    std::snprintf(id, sizeof id, "0x%04X%04X", static_cast<unsigned>(*e.qualifiers), static_cast<unsigned>(e.event_id));
+    std::snprintf(id, sizeof id, "0x%04X%04X", static_cast<unsigned>(*e.qualifiers),
+                  static_cast<unsigned>(e.event_id));
     j["message_id"] = id;
     j["message_severity"] = message_severity(*e.qualifiers);
   } else {

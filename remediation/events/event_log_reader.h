@@ -25,8 +25,9 @@ class EventLogReader {
                                  const EventCallback& on_event, const ErrorCallback& on_error) = 0;
 
   // Events of an .evtx file.
-  virtual ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds> since,
-                                   const EventCallback& on_event, const ErrorCallback& on_error) = 0;
+  virtual ReadStats read_evtx_file(const std::filesystem::path& path,
+                                   std::optional<std::chrono::seconds> since, const EventCallback& on_event,
+                                   const ErrorCallback& on_error) = 0;
 };
 
 std::unique_ptr<EventLogReader> make_event_log_reader();

@@ -69,8 +69,8 @@ std::optional<TimePoint> parse_event_time(std::string_view text) {
 
   year_month_day date{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!date.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  TimePoint result = time_point_cast<Ticks>(sys_days{date}) + hours{h} + minutes{mi} + seconds{s} + Ticks{ticks} -
-                     minutes{offset_minutes};
+  TimePoint result = time_point_cast<Ticks>(sys_days{date}) + hours{h} + minutes{mi} + seconds{s} +
+                     Ticks{ticks} - minutes{offset_minutes};
   return result;
 }
 
@@ -85,8 +85,9 @@ std::string format_event_time(TimePoint time) {
   auto frac = (in_day - h - mi - s).count();
   char buffer[48];
   std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%07lldZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()), static_cast<int>(h.count()),
-                static_cast<int>(mi.count()), static_cast<int>(s.count()), static_cast<long long>(frac));
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(h.count()), static_cast<int>(mi.count()), static_cast<int>(s.count()),
+                static_cast<long long>(frac));
   return buffer;
 }
 

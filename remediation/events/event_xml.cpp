@@ -43,11 +43,14 @@ struct FieldError {
 
 template <typename T>
 bool parse_number(std::string_view text, T& out, int base = 10) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' || text.front() == '\r'))
+  while (!text.empty() &&
+         (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' || text.front() == '\r'))
     text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\t' || text.back() == '\n' || text.back() == '\r'))
     text.remove_suffix(1);
-  if (base == 16 && text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) text.remove_prefix(2);
+  if (base == 16 && text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    text.remove_prefix(2);
   if (text.empty()) return false;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
   return ec == std::errc() && end == text.data() + text.size();
@@ -60,7 +63,8 @@ std::optional<FieldError> read_uint(pugi::xml_node node, const char* what, T& ou
   std::string_view text = node.child_value();
   if (text.empty()) return std::nullopt;
   if (!parse_number(text, out))
-    return FieldError{node, std::string(what) + " '" + std::string(text.substr(0, 40)) + "' is not a number in range"};
+    return FieldError{
+        node, std::string(what) + " '" + std::string(text.substr(0, 40)) + "' is not a number in range"};
   return std::nullopt;
 }
 
@@ -72,7 +76,8 @@ std::optional<FieldError> read_uint_attr(pugi::xml_node node, const char* attr, 
   if (text.empty()) return std::nullopt;
   T value{};
   if (!parse_number(text, value))
-    return FieldError{node, std::string(what) + " '" + std::string(text.substr(0, 40)) + "' is not a number in range"};
+    return FieldError{
+        node, std::string(what) + " '" + std::string(text.substr(0, 40)) + "' is not a number in range"};
   out = value;
   return std::nullopt;
 }
@@ -84,7 +89,8 @@ std::optional<std::vector<std::string>> python_evtx_strings(std::string_view val
   std::vector<std::string> out;
   std::size_t pos = 0;
   auto skip_ws = [&] {
-    while (pos < value.size() && (value[pos] == ' ' || value[pos] == '\n' || value[pos] == '\r' || value[pos] == '\t'))
+    while (pos < value.size() &&
+           (value[pos] == ' ' || value[pos] == '\n' || value[pos] == '\r' || value[pos] == '\t'))
       ++pos;
   };
   skip_ws();
@@ -120,18 +126,20 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
   pugi::xml_document doc;
   // No parse_doctype: a DOCTYPE (and with it any entity trick) is an error.
   auto parsed = doc.load_buffer(xml.data(), xml.size(), pugi::parse_default, pugi::encoding_utf8);
-  if (!parsed) return FragmentError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)),
-                                    std::string("malformed XML: ") + parsed.description()};
+  if (!parsed)
+    return FragmentError{static_cast<std::size_t>(std::max<std::ptrdiff_t>(parsed.offset, 0)),
+                         std::string("malformed XML: ") + parsed.description()};
   auto root = doc.document_element();
-  if (!root || local_name(root.name()) != "Event")
-    return FragmentError{0, "expected an <Event> element"};
+  if (!root || local_name(root.name()) != "Event") return FragmentError{0, "expected an <Event> element"};
 
   auto fail = [&](pugi::xml_node node, std::string message) -> FragmentResult {
-    return FragmentError{node ? static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)) : 0,
-                         std::move(message)};
+    return FragmentError{
+        node ? static_cast<std::size_t>(std::max<std::ptrdiff_t>(node.offset_debug(), 0)) : 0,
+        std::move(message)};
   };
 
-  std::string_view ns = root.attribute("xmlns") ? std::string_view(root.attribute("xmlns").value()) : inherited_namespace;
+  std::string_view ns =
+      root.attribute("xmlns") ? std::string_view(root.attribute("xmlns").value()) : inherited_namespace;
   if (!ns.empty() && ns != kEventNamespace)
     return fail(root, "wrong namespace '" + std::string(ns.substr(0, 200)) + "' (expected " +
                           std::string(kEventNamespace) + ")");
@@ -155,7 +163,8 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
     return fail(id_node, "EventID '" + std::string(std::string_view(id_node.child_value()).substr(0, 40)) +
                              "' is not a number in range");
   std::optional<std::uint16_t> qualifiers;
-  if (auto e = read_uint_attr(id_node, "Qualifiers", "Qualifiers", qualifiers)) return fail(e->node, e->message);
+  if (auto e = read_uint_attr(id_node, "Qualifiers", "Qualifiers", qualifiers))
+    return fail(e->node, e->message);
   // A classic message id (e.g. 0xC0000421) carries severity and facility in its upper 16 bits.
   ev.event_id = static_cast<std::uint16_t>(raw_id & 0xFFFF);
   ev.qualifiers = qualifiers;
@@ -175,14 +184,18 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
     if (!text.empty()) {
       ev.time_created = parse_event_time(text);
       if (!ev.time_created)
-        return fail(tc, "TimeCreated/@SystemTime '" + std::string(text.substr(0, 60)) + "' is not a UTC time");
+        return fail(tc,
+                    "TimeCreated/@SystemTime '" + std::string(text.substr(0, 60)) + "' is not a UTC time");
     }
   }
-  if (auto e = read_uint(child(system, "EventRecordID"), "EventRecordID", ev.record_id)) return fail(e->node, e->message);
+  if (auto e = read_uint(child(system, "EventRecordID"), "EventRecordID", ev.record_id))
+    return fail(e->node, e->message);
   ev.activity_id = child(system, "Correlation").attribute("ActivityID").value();
   auto execution = child(system, "Execution");
-  if (auto e = read_uint_attr(execution, "ProcessID", "ProcessID", ev.process_id)) return fail(e->node, e->message);
-  if (auto e = read_uint_attr(execution, "ThreadID", "ThreadID", ev.thread_id)) return fail(e->node, e->message);
+  if (auto e = read_uint_attr(execution, "ProcessID", "ProcessID", ev.process_id))
+    return fail(e->node, e->message);
+  if (auto e = read_uint_attr(execution, "ThreadID", "ThreadID", ev.thread_id))
+    return fail(e->node, e->message);
   ev.channel = child(system, "Channel").child_value();
   ev.computer = child(system, "Computer").child_value();
   ev.user_sid = child(system, "Security").attribute("UserID").value();
@@ -229,10 +242,14 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
 // ---------------------------------------------------------------------------------------------
 namespace {
 
-bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char32_t c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // XML 1.0 allows only tab, LF and CR below U+0020, and nothing in U+FFFE/U+FFFF.
-bool is_forbidden(char32_t c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF; }
+bool is_forbidden(char32_t c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF;
+}
 
 std::string code_point_name(char32_t c) {
   char buf[16];
@@ -368,7 +385,8 @@ class Splitter {
     } else if (name == "Event" && !closing) {
       start_event();
     } else {
-      garbage("unexpected element <" + std::string(closing ? "/" : "") + std::string(name.substr(0, 60)) + ">");
+      garbage("unexpected element <" + std::string(closing ? "/" : "") + std::string(name.substr(0, 60)) +
+              ">");
     }
   }
 
@@ -401,8 +419,8 @@ class Splitter {
       if (c == kInvalidCodePoint)
         poisoned_ = ReadError{source_, line_, column_, "invalid byte sequence for the file's encoding"};
       else if (is_forbidden(c))
-        poisoned_ = ReadError{source_, line_, column_, "invalid character " + code_point_name(c) +
-                                                           " (not allowed in XML 1.0)"};
+        poisoned_ = ReadError{source_, line_, column_,
+                              "invalid character " + code_point_name(c) + " (not allowed in XML 1.0)"};
     }
     if (!poisoned_ && !oversized_) {
       append_utf8(event_, c);

@@ -42,7 +42,9 @@ void TextDecoder::detect() {
   } else if (at(0) == 0 && at(1) == '<') {
     encoding_ = Encoding::kUtf16Be;
   }
-  encoding_name_ = encoding_ == Encoding::kUtf8 ? "UTF-8" : encoding_ == Encoding::kUtf16Le ? "UTF-16LE" : "UTF-16BE";
+  encoding_name_ = encoding_ == Encoding::kUtf8      ? "UTF-8"
+                   : encoding_ == Encoding::kUtf16Le ? "UTF-16LE"
+                                                     : "UTF-16BE";
 }
 
 bool TextDecoder::next(char32_t& cp) {
@@ -92,7 +94,8 @@ bool TextDecoder::next(char32_t& cp) {
       u = kInvalidCodePoint;  // odd trailing byte
       return true;
     }
-    u = encoding_ == Encoding::kUtf16Le ? static_cast<char32_t>(a | (b << 8)) : static_cast<char32_t>((a << 8) | b);
+    u = encoding_ == Encoding::kUtf16Le ? static_cast<char32_t>(a | (b << 8))
+                                        : static_cast<char32_t>((a << 8) | b);
     return true;
   };
   char32_t u1;

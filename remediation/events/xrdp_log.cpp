@@ -58,12 +58,18 @@ std::optional<Event> parse_xrdp_log_line(std::string_view line) {
   ev.provider_name = "xrdp";
   ev.channel = std::string(kXrdpChannel);
   ev.shape = DataShape::kLogLine;
-  if (level == "CORE") ev.level = 1;
-  else if (level == "ERROR") ev.level = 2;
-  else if (level == "WARN") ev.level = 3;
-  else if (level == "INFO") ev.level = 4;
-  else if (level == "DEBUG" || level == "TRACE") ev.level = 5;
-  else return std::nullopt;
+  if (level == "CORE")
+    ev.level = 1;
+  else if (level == "ERROR")
+    ev.level = 2;
+  else if (level == "WARN")
+    ev.level = 3;
+  else if (level == "INFO")
+    ev.level = 4;
+  else if (level == "DEBUG" || level == "TRACE")
+    ev.level = 5;
+  else
+    return std::nullopt;
   ev.time_created = local_to_utc(y, mo, d, h, mi, s);
   ev.message = std::string(text);
   return ev;

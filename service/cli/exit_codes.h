@@ -4,13 +4,13 @@
 namespace rdpmend::cli {
 
 enum ExitCode : int {
-  kExitOk = 0,            // healthy / done
-  kExitProblemsFound = 1, // symptoms (warning or worse) or findings were found
-  kExitUsage = 2,         // bad command line
-  kExitInputError = 3,    // some input could not be read (each error is listed)
-  kExitNotPermitted = 4,  // the OS denied access (run as administrator / root)
-  kExitUnsupported = 5,   // not available on this platform
-  kExitInternal = 70,     // a defect: an unexpected exception
+  kExitOk = 0,             // healthy / done
+  kExitProblemsFound = 1,  // symptoms (warning or worse) or findings were found
+  kExitUsage = 2,          // bad command line
+  kExitInputError = 3,     // some input could not be read (each error is listed)
+  kExitNotPermitted = 4,   // the OS denied access (run as administrator / root)
+  kExitUnsupported = 5,    // not available on this platform
+  kExitInternal = 70,      // a defect: an unexpected exception
 };
 
 inline constexpr const char* kExitCodeHelp =

@@ -57,8 +57,8 @@ void print_human(std::ostream& out, const events::Detector& detector, const std:
                  const std::vector<ReadError>& errors, std::size_t timeline_lines) {
   std::uint64_t read = 0;
   for (const auto& i : inputs) read += i.stats.events;
-  out << "Read " << read << " events from " << inputs.size() << " input" << (inputs.size() == 1 ? "" : "s") << "; "
-      << detector.events_matched() << " RDP-relevant";
+  out << "Read " << read << " events from " << inputs.size() << " input" << (inputs.size() == 1 ? "" : "s")
+      << "; " << detector.events_matched() << " RDP-relevant";
   if (detector.duplicates()) out << ", " << detector.duplicates() << " duplicate records ignored";
   out << "; " << errors.size() << " error" << (errors.size() == 1 ? "" : "s") << ".\n";
 
@@ -166,7 +166,8 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
     j["timeline_dropped"] = detector.timeline_dropped();
     auto input_list = nlohmann::ordered_json::array();
     for (const auto& i : inputs)
-      input_list.push_back({{"source", i.source}, {"kind", i.kind}, {"events", i.stats.events}, {"errors", i.stats.errors}});
+      input_list.push_back(
+          {{"source", i.source}, {"kind", i.kind}, {"events", i.stats.events}, {"errors", i.stats.errors}});
     j["inputs"] = std::move(input_list);
     auto error_list = nlohmann::ordered_json::array();
     for (const auto& e : errors) error_list.push_back(events::read_error_to_json(e));
@@ -181,8 +182,10 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
   for (const auto& s : detector.symptoms())
     if (s.definition->severity >= events::Severity::kWarning) problems = true;
   if (problems) return kExitProblemsFound;
-  bool denied = std::any_of(errors.begin(), errors.end(), [](const ReadError& e) { return e.kind == ReadErrorKind::kAccessDenied; });
-  bool unsupported = std::any_of(errors.begin(), errors.end(), [](const ReadError& e) { return e.kind == ReadErrorKind::kUnsupported; });
+  bool denied = std::any_of(errors.begin(), errors.end(),
+                            [](const ReadError& e) { return e.kind == ReadErrorKind::kAccessDenied; });
+  bool unsupported = std::any_of(errors.begin(), errors.end(),
+                                 [](const ReadError& e) { return e.kind == ReadErrorKind::kUnsupported; });
   if (denied) return kExitNotPermitted;
   if (unsupported && events_read == 0) return kExitUnsupported;
   if (!errors.empty()) return kExitInputError;
@@ -191,12 +194,15 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
 
 void register_scan_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<ScanOptions>();
-  auto* cmd = app.add_subcommand("scan", "Read exported or live events and report RDP failures (symptoms) and a timeline");
-  cmd->add_option("--xml", options->xml_files, "Exported event XML (wevtutil qe /f:xml, Event Viewer 'Save as XML')");
+  auto* cmd = app.add_subcommand(
+      "scan", "Read exported or live events and report RDP failures (symptoms) and a timeline");
+  cmd->add_option("--xml", options->xml_files,
+                  "Exported event XML (wevtutil qe /f:xml, Event Viewer 'Save as XML')");
   cmd->add_option("--evtx", options->evtx_files, ".evtx files (Windows: EvtQuery)");
   cmd->add_option("--channel", options->channels, "Live event channels, e.g. System (Windows only)");
   cmd->add_option("--xrdp-log", options->xrdp_logs, "xrdp log files (e.g. /var/log/xrdp.log)");
-  cmd->add_option("--since", options->since, "Only events newer than this (30m, 24h, 7d) for --channel and --evtx");
+  cmd->add_option("--since", options->since,
+                  "Only events newer than this (30m, 24h, 7d) for --channel and --evtx");
   cmd->add_option("--catalog", options->catalog_file, "Detection catalog JSON replacing the built-in one")
       ->check(CLI::ExistingFile);
   cmd->add_option("--timeline-lines", options->timeline_lines, "Timeline lines in the human report")

@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include <SQLiteCpp/SQLiteCpp.h>
-#include <boost/version.hpp>
-#include <nlohmann/json.hpp>
 #include <openssl/crypto.h>
 #include <spdlog/version.h>
+#include <boost/version.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.h"
 
@@ -18,21 +18,23 @@ namespace rdpmend::cli {
 
 void register_version_command(CLI::App& app, int& exit_code) {
   auto json = std::make_shared<bool>(false);
-  auto* cmd = app.add_subcommand("version", "Print the version of rdpmend and of the libraries built into it");
+  auto* cmd =
+      app.add_subcommand("version", "Print the version of rdpmend and of the libraries built into it");
   cmd->add_flag("--json", *json, "Print one JSON object");
   cmd->callback([json, &exit_code] {
     nlohmann::ordered_json j;
     j["rdpmend"] = RDPMEND_VERSION;
     j["openssl"] = OpenSSL_version(OPENSSL_VERSION);
     j["sqlite"] = SQLite::getLibVersion();
-    j["boost"] = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) + "." +
-                 std::to_string(BOOST_VERSION % 100);
+    j["boost"] = std::to_string(BOOST_VERSION / 100000) + "." + std::to_string(BOOST_VERSION / 100 % 1000) +
+                 "." + std::to_string(BOOST_VERSION % 100);
     j["spdlog"] = std::to_string(SPDLOG_VER_MAJOR) + "." + std::to_string(SPDLOG_VER_MINOR) + "." +
                   std::to_string(SPDLOG_VER_PATCH);
     if (*json) {
       std::cout << j.dump(2) << "\n";
     } else {
-      for (const auto& [name, value] : j.items()) std::cout << name << " " << value.get<std::string>() << "\n";
+      for (const auto& [name, value] : j.items())
+        std::cout << name << " " << value.get<std::string>() << "\n";
     }
     exit_code = kExitOk;
   });

@@ -17,7 +17,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   options.max_event_bytes = 64 * 1024;  // small, so the fuzzer reaches the oversize path
   std::uint64_t events = 0, errors = 0;
   auto stats = read_event_xml(
-      in, "fuzz", [&](Event&& e) { ++events; detector.add(e); }, [&](ReadError&&) { ++errors; }, options);
+      in, "fuzz",
+      [&](Event&& e) {
+        ++events;
+        detector.add(e);
+      },
+      [&](ReadError&&) { ++errors; }, options);
   if (stats.events != events || stats.errors != errors) __builtin_trap();
   return 0;
 }

@@ -69,7 +69,8 @@ TEST_P(Golden, MatchesExpectedJson) {
     GTEST_SKIP() << "rewrote " << expected_path;
   }
   std::ifstream in(expected_path, std::ios::binary);
-  ASSERT_TRUE(in) << "no golden file " << expected_path << " (run with RDPMEND_UPDATE_GOLDEN=1 and review it)";
+  ASSERT_TRUE(in) << "no golden file " << expected_path
+                  << " (run with RDPMEND_UPDATE_GOLDEN=1 and review it)";
   std::stringstream expected;
   expected << in.rdbuf();
   EXPECT_EQ(actual, expected.str()) << "for " << xml;

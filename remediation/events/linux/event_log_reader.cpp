@@ -7,8 +7,8 @@ class UnavailableEventLogReader final : public EventLogReader {
  public:
   bool available() const override { return false; }
 
-  ReadStats read_channel(const std::string& channel, std::optional<std::chrono::seconds>, const EventCallback&,
-                         const ErrorCallback& on_error) override {
+  ReadStats read_channel(const std::string& channel, std::optional<std::chrono::seconds>,
+                         const EventCallback&, const ErrorCallback& on_error) override {
     on_error(ReadError{channel, 0, 0, "reading a live event channel needs Windows (EvtQuery)",
                        ReadErrorKind::kUnsupported});
     return {0, 1};
@@ -16,16 +16,19 @@ class UnavailableEventLogReader final : public EventLogReader {
 
   ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds>,
                            const EventCallback&, const ErrorCallback& on_error) override {
-    on_error(ReadError{path.string(), 0, 0,
-                       "reading .evtx files needs Windows (EvtQuery) in this version; export them as XML with "
-                       "'wevtutil qe FILE /lf:true /f:xml' or read them with evtxexport",
-                       ReadErrorKind::kUnsupported});
+    on_error(
+        ReadError{path.string(), 0, 0,
+                  "reading .evtx files needs Windows (EvtQuery) in this version; export them as XML with "
+                  "'wevtutil qe FILE /lf:true /f:xml' or read them with evtxexport",
+                  ReadErrorKind::kUnsupported});
     return {0, 1};
   }
 };
 
 }  // namespace
 
-std::unique_ptr<EventLogReader> make_event_log_reader() { return std::make_unique<UnavailableEventLogReader>(); }
+std::unique_ptr<EventLogReader> make_event_log_reader() {
+  return std::make_unique<UnavailableEventLogReader>();
+}
 
 }  // namespace rdpmend::events

@@ -7,10 +7,11 @@ namespace {
 
 // The symptom ids of shared/design.md: the contract with users, tests and docs.
 const char* const kDesignSymptoms[] = {
-    "rdp-cert-create-failed", "rdp-cert-renew-failed", "rdp-cert-regenerated",  "rdp-custom-cert-unusable",
-    "tls-credential-key-unreadable", "rdp-security-layer-error", "rdp-listener-failed", "termservice-stopped",
-    "rdp-auth-failure", "rdp-client-disconnect", "xrdp-key-unreadable", "xrdp-cert-unreadable",
-    "xrdp-cert-key-mismatch", "xrdp-tls-accept-failed",
+    "rdp-cert-create-failed",   "rdp-cert-renew-failed",         "rdp-cert-regenerated",
+    "rdp-custom-cert-unusable", "tls-credential-key-unreadable", "rdp-security-layer-error",
+    "rdp-listener-failed",      "termservice-stopped",           "rdp-auth-failure",
+    "rdp-client-disconnect",    "xrdp-key-unreadable",           "xrdp-cert-unreadable",
+    "xrdp-cert-key-mismatch",   "xrdp-tls-accept-failed",
 };
 
 TEST(Catalog, BuiltInCatalogDefinesEveryDesignSymptomWithARule) {
@@ -30,11 +31,13 @@ TEST(Catalog, AuthFailureIsNeverRemediable) {
 }
 
 std::string minimal(const std::string& rules) {
-  return R"({"version": 1, "symptoms": [{"id": "x-y", "severity": "error", "summary": "s"}], "rules": )" + rules + "}";
+  return R"({"version": 1, "symptoms": [{"id": "x-y", "severity": "error", "summary": "s"}], "rules": )" +
+         rules + "}";
 }
 
 TEST(Catalog, AcceptsMinimalCatalog) {
-  auto c = parse_catalog(minimal(R"([{"symptom": "x-y", "channels": ["System"], "providers": ["P"], "event_ids": [1]}])"), "t");
+  auto c = parse_catalog(
+      minimal(R"([{"symptom": "x-y", "channels": ["System"], "providers": ["P"], "event_ids": [1]}])"), "t");
   ASSERT_TRUE(c) << c.error().message();
   EXPECT_EQ(c.value().rules.size(), 1u);
 }
@@ -58,22 +61,27 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCatalog{"{not json", "not valid JSON"},
         BadCatalog{R"({"version": 2, "symptoms": [], "rules": []})", "'version' must be 1"},
-        BadCatalog{minimal(R"([{"symptom": "nope", "channels": ["S"], "providers": ["P"], "event_ids": [1]}])"),
-                   "symptom 'nope' is not defined"},
+        BadCatalog{
+            minimal(R"([{"symptom": "nope", "channels": ["S"], "providers": ["P"], "event_ids": [1]}])"),
+            "symptom 'nope' is not defined"},
         BadCatalog{minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"], "event_id": [1]}])"),
                    "unknown key 'event_id'"},
-        BadCatalog{minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"], "event_ids": [70000]}])"),
-                   "0-65535"},
-        BadCatalog{minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"]}])"), "needs event_ids or conditions"},
+        BadCatalog{
+            minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"], "event_ids": [70000]}])"),
+            "0-65535"},
+        BadCatalog{minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"]}])"),
+                   "needs event_ids or conditions"},
         BadCatalog{minimal(R"([{"symptom": "x-y", "channels": ["S"], "providers": ["P"], "event_ids": [1],
                               "where": [{"field": "a", "equals": "b", "contains": "c"}]}])"),
                    "exactly one of"},
         BadCatalog{minimal(R"([{"symptom": "x-y", "channels": [], "providers": ["P"], "event_ids": [1]}])"),
                    "at least one channel"},
-        BadCatalog{R"({"version": 1, "symptoms": [{"id": "Bad Id", "severity": "error", "summary": "s"}], "rules": []})",
-                   "not kebab-case"},
-        BadCatalog{R"({"version": 1, "symptoms": [{"id": "a", "severity": "fatal", "summary": "s"}], "rules": []})",
-                   "severity 'fatal'"}));
+        BadCatalog{
+            R"({"version": 1, "symptoms": [{"id": "Bad Id", "severity": "error", "summary": "s"}], "rules": []})",
+            "not kebab-case"},
+        BadCatalog{
+            R"({"version": 1, "symptoms": [{"id": "a", "severity": "fatal", "summary": "s"}], "rules": []})",
+            "severity 'fatal'"}));
 
 Event schannel(const std::string& type) {
   Event e;
@@ -118,6 +126,26 @@ TEST(Catalog, FieldReferencesReadPositionsAndBinary) {
   EXPECT_EQ(field_value(e, "@binary_utf16"), "TS");
   EXPECT_EQ(field_value(e, "@binary_hex"), "540053000000");
   EXPECT_EQ(field_value(e, "@message_id"), "0xC0000421");
+}
+
+}  // namespace
+}  // namespace rdpmend::events
+
+#include <fstream>
+#include <sstream>
+
+namespace rdpmend::events {
+namespace {
+
+TEST(Catalog, EverySymptomIsDocumentedWhereItsDocLinkPoints) {
+  std::ifstream in(std::string(RDPMEND_SOURCE_DIR) + "/docs/symptoms.md");
+  ASSERT_TRUE(in);
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const auto& s : default_catalog().symptoms) {
+    EXPECT_EQ(s.doc, "docs/symptoms.md#" + s.id);
+    EXPECT_NE(text.str().find("\n## " + s.id + "\n"), std::string::npos) << s.id << " has no section";
+  }
 }
 
 }  // namespace

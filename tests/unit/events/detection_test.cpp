@@ -109,7 +109,8 @@ TEST(Detection, DecodesClientDisconnectReason0x904) {
   ASSERT_EQ(s.size(), 1u);
   EXPECT_EQ(s[0].definition->id, "rdp-client-disconnect");
   ASSERT_EQ(s[0].evidence[0].details.size(), 1u);
-  EXPECT_EQ(s[0].evidence[0].details[0].second.rfind("0x904 (2308) disconnectReasonAtClientWinsockFDCLOSE", 0), 0u);
+  EXPECT_EQ(
+      s[0].evidence[0].details[0].second.rfind("0x904 (2308) disconnectReasonAtClientWinsockFDCLOSE", 0), 0u);
 }
 
 TEST(Detection, NormalClientDisconnectIsContextNotSymptom) {

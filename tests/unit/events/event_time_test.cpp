@@ -24,8 +24,8 @@ TEST(EventTime, AppliesOffsetToUtc) {
 }
 
 TEST(EventTime, RejectsMalformedTimes) {
-  for (const char* bad : {"", "2023-13-01T00:00:00Z", "2023-02-30T00:00:00Z", "yesterday", "2023-07-12T12:01:05.Z",
-                          "2023-07-12T25:00:00Z", "2023-07-12T12:01:05Zjunk"})
+  for (const char* bad : {"", "2023-13-01T00:00:00Z", "2023-02-30T00:00:00Z", "yesterday",
+                          "2023-07-12T12:01:05.Z", "2023-07-12T25:00:00Z", "2023-07-12T12:01:05Zjunk"})
     EXPECT_FALSE(parse_event_time(bad)) << bad;
 }
 

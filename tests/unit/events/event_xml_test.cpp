@@ -102,8 +102,9 @@ TEST(EventXml, ParsesClassicHexBinaryAndQualifiers) {
 
 TEST(EventXml, MasksFullMessageIdToEventIdAndKeepsSeverityAsQualifiers) {
   // Get-WinEvent -ListProvider style ids: 3221226529 = 0xC0000421 = 1057 with qualifiers 0xC000.
-  auto c = read_text(std::string("<Event xmlns=\"") + kNs +
-                     "\"><System><Provider Name=\"TermService\"/><EventID>3221226529</EventID></System></Event>");
+  auto c =
+      read_text(std::string("<Event xmlns=\"") + kNs +
+                "\"><System><Provider Name=\"TermService\"/><EventID>3221226529</EventID></System></Event>");
   ASSERT_EQ(c.events.size(), 1u) << (c.errors.empty() ? "" : c.errors[0].text());
   EXPECT_EQ(c.events[0].event_id, 1057);
   EXPECT_EQ(c.events[0].qualifiers, 0xC000);
@@ -197,7 +198,8 @@ TEST(EventXml, ReportsTruncatedEventWithItsStartPosition) {
 
 TEST(EventXml, SkipsOversizedEventAndKeepsReading) {
   std::string huge(50u * 1024 * 1024, 'A');
-  std::string text = simple_event(1) + simple_event(2, "<Data Name=\"Blob\">" + huge + "</Data>") + simple_event(3);
+  std::string text =
+      simple_event(1) + simple_event(2, "<Data Name=\"Blob\">" + huge + "</Data>") + simple_event(3);
   huge.clear();
   auto c = read_text(text);
   ASSERT_EQ(c.events.size(), 2u);
@@ -217,7 +219,9 @@ TEST(EventXml, RejectsWrongNamespace) {
 }
 
 TEST(EventXml, RejectsWrongNamespaceInheritedFromEventsRoot) {
-  auto c = read_text("<Events xmlns=\"urn:evil\"><Event><System><Provider Name=\"x\"/><EventID>1</EventID></System></Event></Events>");
+  auto c = read_text(
+      "<Events xmlns=\"urn:evil\"><Event><System><Provider "
+      "Name=\"x\"/><EventID>1</EventID></System></Event></Events>");
   EXPECT_EQ(c.events.size(), 0u);
   ASSERT_GE(c.errors.size(), 1u);
   EXPECT_NE(c.errors[0].message.find("wrong namespace"), std::string::npos);
@@ -240,7 +244,8 @@ TEST(EventXml, RejectsInvalidUtf8) {
 }
 
 TEST(EventXml, ReportsMalformedXmlInsideEventWithLineAndColumn) {
-  std::string bad = std::string("<Event xmlns=\"") + kNs + "\">\n<System>\n<Provider Name=\"x\"/>\n<EventID>1</EventID>\n</Sys>\n</Event>";
+  std::string bad = std::string("<Event xmlns=\"") + kNs +
+                    "\">\n<System>\n<Provider Name=\"x\"/>\n<EventID>1</EventID>\n</Sys>\n</Event>";
   auto c = read_text(simple_event(1) + "\n" + bad);
   ASSERT_EQ(c.events.size(), 1u);
   ASSERT_EQ(c.errors.size(), 1u);
@@ -257,15 +262,17 @@ TEST(EventXml, RefusesDoctypeAndEntities) {
 }
 
 TEST(EventXml, RejectsNonNumericFieldsWithTheirName) {
-  auto c = read_text(std::string("<Event xmlns=\"") + kNs +
-                     "\"><System><Provider Name=\"x\"/><EventID>12</EventID><Level>high</Level></System></Event>");
+  auto c =
+      read_text(std::string("<Event xmlns=\"") + kNs +
+                "\"><System><Provider Name=\"x\"/><EventID>12</EventID><Level>high</Level></System></Event>");
   ASSERT_EQ(c.events.size(), 0u);
   ASSERT_EQ(c.errors.size(), 1u);
   EXPECT_NE(c.errors[0].message.find("Level 'high'"), std::string::npos);
 }
 
 TEST(EventXml, RejectsEventIdOutOfRange) {
-  auto c = read_text(std::string("<Event><System><Provider Name=\"x\"/><EventID>99999999999</EventID></System></Event>"));
+  auto c = read_text(
+      std::string("<Event><System><Provider Name=\"x\"/><EventID>99999999999</EventID></System></Event>"));
   ASSERT_EQ(c.events.size(), 0u);
   ASSERT_EQ(c.errors.size(), 1u);
   EXPECT_NE(c.errors[0].message.find("EventID"), std::string::npos);
@@ -282,8 +289,9 @@ TEST(EventXml, IgnoresCommentsAndCdataContainingEventTags) {
 
 TEST(EventXml, ReportsMissingFile) {
   Collected c;
-  read_event_xml_file("/nonexistent/file.xml", [&](Event&& e) { c.events.push_back(e); },
-                      [&](ReadError&& e) { c.errors.push_back(e); });
+  read_event_xml_file(
+      "/nonexistent/file.xml", [&](Event&& e) { c.events.push_back(e); },
+      [&](ReadError&& e) { c.errors.push_back(e); });
   ASSERT_EQ(c.errors.size(), 1u);
   EXPECT_EQ(c.errors[0].file, "/nonexistent/file.xml");
   EXPECT_NE(c.errors[0].message.find("cannot open"), std::string::npos);

@@ -27,8 +27,8 @@ TEST(Encoding, DecodesBase64AsPythonEvtxWritesIt) {
 
 TEST(Encoding, RejectsNeitherHexNorBase64) {
   EXPECT_FALSE(decode_hex_or_base64("not binary!"));
-  EXPECT_FALSE(decode_hex_or_base64("ABC"));       // odd hex, bad base64 length
-  EXPECT_FALSE(from_base64("QQ==QQ=="));          // data after padding
+  EXPECT_FALSE(decode_hex_or_base64("ABC"));  // odd hex, bad base64 length
+  EXPECT_FALSE(from_base64("QQ==QQ=="));      // data after padding
 }
 
 TEST(Encoding, RejectsLoneSurrogatesInUtf16) {
