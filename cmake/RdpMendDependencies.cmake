@@ -1,5 +1,6 @@
-# Every third-party library comes from Debian packages (scripts/setup.sh).
-# Native builds use Debian's CMake packages. The MinGW cross-build uses the header-only libraries
+# Every third-party library comes from Debian packages (scripts/setup.sh), or from vcpkg (vcpkg.json) for the MSVC
+# build on Windows. Native builds and MSVC + vcpkg share the second branch below: the package and target names
+# are those that both Debian's CMake packages and vcpkg's ports export. The MinGW cross-build uses the header-only libraries
 # straight from Debian's headers (through a folder of symlinks, never -I/usr/include, which would pull
 # in glibc headers), and the compiled ones (GoogleTest, SQLiteCpp + SQLite, pugixml, OpenSSL) from
 # the prefix that scripts/mingw-deps.sh builds from Debian's sources (RDPMEND_MINGW_PREFIX).

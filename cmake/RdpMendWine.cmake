@@ -9,14 +9,15 @@
 #   the first Wine program starts under ctest's pipes (reference/windows-build-notes.md, pitfall 1).
 
 find_program(RDPMEND_WINE NAMES wine DOC "Wine loader that runs the cross-built .exe files")
-if(NOT RDPMEND_WINE)
-  message(STATUS "Wine not found: the cross-built tests can be built but not run here")
+find_program(RDPMEND_BASH NAMES bash DOC "Shell that sources scripts/wine-env.sh for the test emulator")
+if(NOT RDPMEND_WINE OR NOT RDPMEND_BASH)
+  message(STATUS "Wine (or bash) not found: the cross-built tests can be built but not run here")
   return()
 endif()
 
 cmake_path(SET rdpmend_scripts_dir NORMALIZE "${CMAKE_CURRENT_LIST_DIR}/../scripts")
 set(CMAKE_CROSSCOMPILING_EMULATOR
-    /bin/sh -c ". '${rdpmend_scripts_dir}/wine-env.sh' '${CMAKE_BINARY_DIR}' && exec '${RDPMEND_WINE}' \"$@\""
+    "${RDPMEND_BASH}" -c ". '${rdpmend_scripts_dir}/wine-env.sh' '${CMAKE_BINARY_DIR}' && exec '${RDPMEND_WINE}' \"$@\""
     rdpmend-wine)
 
 if(RDPMEND_BUILD_TESTS)

@@ -2,7 +2,7 @@
 #   . scripts/wine-env.sh build/mingw
 # Every Wine setting lives here: scripts/wine-warm.sh and the CMake test emulator (cmake/RdpMendWine.cmake)
 # source this file, so an interactive `wine build/mingw/service/rdpmend.exe ...` sees the same prefix as ctest.
-# POSIX sh (sourced by /bin/sh as the test emulator and by bash users).
+# Source it from bash or zsh: a plain POSIX sh (dash) ignores the arguments of `.`.
 #
 #   WINEPREFIX        <build>/wine-prefix: one throwaway prefix per build folder, never ~/.wine
 #   WINEDEBUG=-all    no fixme/err noise on stderr (and no "wine32 is missing" hint)
@@ -15,7 +15,13 @@ if [ -z "${1:-}" ]; then
   return 2 2>/dev/null || exit 2
 fi
 
-WINEPREFIX=$(mkdir -p "$1" && cd "$1" && pwd)/wine-prefix
+if ! rdpmend_wine_build=$(mkdir -p -- "$1" && cd -- "$1" && pwd); then
+  echo "wine-env.sh: '$1' is not a usable build folder" >&2
+  unset rdpmend_wine_build
+  return 2 2>/dev/null || exit 2
+fi
+WINEPREFIX=$rdpmend_wine_build/wine-prefix
+unset rdpmend_wine_build
 WINEDEBUG=-all
 WINEARCH=win64
 WINEDLLOVERRIDES="mscoree,mshtml="

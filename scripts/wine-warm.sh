@@ -66,12 +66,27 @@ detached() {
   )
 }
 
+# How the running wineserver of this prefix was started: "persistent" (-p, -pN with N > 0), "short-lived" (by an
+# ordinary Wine program: it exits 3 s after the last one, taking the system processes with it) or "" (none).
+server_kind() {
+  local id pid args
+  id=$(printf 'server-%x-%x' $(stat -c '%d %i' "$WINEPREFIX"))
+  for pid in $(pgrep -x 'wineserver(64)?' || true); do
+    [[ $(readlink "/proc/$pid/cwd" 2>/dev/null) == */"$id" ]] || continue
+    args=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    if [[ " $args" =~ \ -p(\ |[1-9]) ]]; then echo persistent; else echo short-lived; fi
+    return
+  done
+}
+
+now_ms() { date +%s%3N; }
+
 # Two ctest runs may warm the same prefix at once: one at a time.
 exec 9>"$build/.wine-warm.lock"
 flock 9
 : >"$log"
 
-started=$SECONDS
+started=$(now_ms)
 if [[ ! -f $WINEPREFIX/system.reg ]]; then
   say "creating the Wine prefix $WINEPREFIX (about 10 s, once per build folder)"
   if ! detached wine wineboot -i; then
@@ -87,11 +102,19 @@ rc=0
 detached wineserver "$persist" || rc=$?
 case $rc in
   0) server="started a persistent wineserver ($persist)" ;;
-  2) server="a wineserver was already running" ;;
+  2)
+    if [[ $(server_kind) == short-lived ]]; then
+      server="a short-lived wineserver was running (started by another Wine program; tests may wait ~2.5 s each"
+      server+=" until it exits: 'scripts/wine-warm.sh stop' then warm again)"
+    else
+      server="a persistent wineserver was already running"
+    fi
+    ;;
   *) say "wineserver $persist failed (exit $rc); see $log"; exit 1 ;;
 esac
 if ! detached wine wineboot; then
   say "wine wineboot failed; see $log"
   exit 1
 fi
-say "$server for $WINEPREFIX; ready in $((SECONDS - started)) s"
+elapsed=$(($(now_ms) - started))
+say "$server for $WINEPREFIX; ready in $((elapsed / 1000)).$(printf '%03d' $((elapsed % 1000))) s"

@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
   CLI::App app{"RdpMend: finds and repairs the host faults behind Remote Desktop connection failures",
                "rdpmend"};
   app.require_subcommand(1);
+  // Options are GNU-style everywhere; on Windows, CLI11 would otherwise read "/path" arguments as options.
+  app.allow_windows_style_options(false);
   app.footer(kExitCodeHelp);
   int verbosity = 0;
   bool quiet = false;

@@ -57,7 +57,9 @@ Collected read_evtx(const std::filesystem::path& path) {
   return c;
 }
 
-TEST(WindowsEventLogReader, IsAvailable) { EXPECT_TRUE(make_event_log_reader()->available()); }
+TEST(WindowsEventLogReader, IsAvailable) {
+  EXPECT_TRUE(make_event_log_reader()->available());
+}
 
 TEST(WindowsEventLogReader, ReportsAReadErrorNamingTheChannelWhenEvtQueryFails) {
   auto c = read_channel(kMissingChannel, 1h);
@@ -85,7 +87,8 @@ TEST(WindowsEventLogReader, ReportsAReadErrorNamingTheFileWhenEvtQueryFails) {
 }
 
 TEST(WindowsEventLogReader, DoesNotReportAStaleLastErrorAsTheReason) {
-  // Wine's stub returns NULL without touching the last error: whatever an earlier call left there is not the reason.
+  // Wine's stub returns NULL without touching the last error: whatever an earlier call left there is not the
+  // reason.
   SetLastError(ERROR_INVALID_HANDLE);
   auto c = read_channel(kMissingChannel, std::nullopt);
   ASSERT_EQ(c.errors.size(), 1u);

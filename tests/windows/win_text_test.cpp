@@ -1,5 +1,5 @@
-// remediation/platform/windows/win_text: UTF-8 <-> UTF-16 through MultiByteToWideChar / WideCharToMultiByte, and
-// error texts through FormatMessageW. Wine implements all three, so these run for real under Wine.
+// remediation/platform/windows/win_text: UTF-8 <-> UTF-16 through MultiByteToWideChar / WideCharToMultiByte,
+// and error texts through FormatMessageW. Wine implements all three, so these run for real under Wine.
 
 #include "platform/windows/win_text.h"
 
@@ -57,9 +57,11 @@ TEST(WinText, RoundTripsAscii) {
 TEST(WinText, ConvertsMultilingualText) {
   // "Grüße, 日本語, Ελληνικά" as UTF-8 bytes and as UTF-16 code units.
   const std::string utf8 =
-      "Gr\xC3\xBC\xC3\x9F" "e, \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E, \xCE\x95\xCE\xBB\xCE\xBB\xCE\xB7\xCE\xBD\xCE\xB9"
+      "Gr\xC3\xBC\xC3\x9F"
+      "e, \xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E, \xCE\x95\xCE\xBB\xCE\xBB\xCE\xB7\xCE\xBD\xCE\xB9"
       "\xCE\xBA\xCE\xAC";
-  const std::wstring utf16 = L"Gr\u00FC\u00DFe, \u65E5\u672C\u8A9E, \u0395\u03BB\u03BB\u03B7\u03BD\u03B9\u03BA\u03AC";
+  const std::wstring utf16 =
+      L"Gr\u00FC\u00DFe, \u65E5\u672C\u8A9E, \u0395\u03BB\u03BB\u03B7\u03BD\u03B9\u03BA\u03AC";
   EXPECT_EQ(widen(utf8), utf16);
   EXPECT_EQ(narrow(utf16), utf8);
 }
@@ -75,7 +77,8 @@ TEST(WinText, EncodesNonBmpCharactersAsSurrogatePairs) {
 }
 
 TEST(WinText, RoundTripsEveryEncodingBoundary) {
-  for (char32_t cp : {0x01u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFDu, 0xFFFFu, 0x10000u, 0x10FFFFu}) {
+  for (char32_t cp :
+       {0x01u, 0x7Fu, 0x80u, 0x7FFu, 0x800u, 0xD7FFu, 0xE000u, 0xFFFDu, 0xFFFFu, 0x10000u, 0x10FFFFu}) {
     SCOPED_TRACE(::testing::Message() << "U+" << std::hex << static_cast<unsigned>(cp));
     EXPECT_EQ(widen(utf8_of(cp)), utf16_of(cp));
     EXPECT_EQ(narrow(utf16_of(cp)), utf8_of(cp));
@@ -101,11 +104,12 @@ TEST(WinText, ReplacesLoneSurrogatesWhenNarrowing) {
 TEST(WinText, ErrorTextCarriesTheSystemMessageAndTheCode) {
   // The text Windows (or Wine) has for ERROR_ACCESS_DENIED, fetched here the plain way.
   wchar_t buffer[512] = {};
-  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr, ERROR_ACCESS_DENIED, 0,
-                           buffer, static_cast<DWORD>(std::size(buffer)), nullptr);
+  DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, nullptr,
+                           ERROR_ACCESS_DENIED, 0, buffer, static_cast<DWORD>(std::size(buffer)), nullptr);
   ASSERT_GT(n, 0u) << "FormatMessageW has no text for error 5 (error " << GetLastError() << ")";
   std::string system_text = narrow(std::wstring_view(buffer, n));
-  while (!system_text.empty() && (system_text.back() == '\n' || system_text.back() == '\r' || system_text.back() == ' '))
+  while (!system_text.empty() &&
+         (system_text.back() == '\n' || system_text.back() == '\r' || system_text.back() == ' '))
     system_text.pop_back();
   ASSERT_FALSE(system_text.empty());
 

@@ -31,8 +31,8 @@ class EvtHandle {
 constexpr DWORD kBatchSize = 64;
 constexpr DWORD kNextTimeoutMs = 10'000;
 
-// The last error is cleared before each wevtapi call: Wine's stubs return NULL/FALSE without setting it, and a
-// stale code from an earlier call would then be reported as the reason.
+// The last error is cleared before each wevtapi call: Wine's stubs return NULL/FALSE without setting it, and
+// a stale code from an earlier call would then be reported as the reason.
 ReadErrorKind kind_of(DWORD code) {
   if (code == ERROR_ACCESS_DENIED) return ReadErrorKind::kAccessDenied;
   if (code == ERROR_SUCCESS) return ReadErrorKind::kUnsupported;
@@ -118,12 +118,15 @@ class WindowsEventLogReader final : public EventLogReader {
   ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds> since,
                            const EventCallback& on_event, const ErrorCallback& on_error) override {
     // Named in UTF-8 whatever the path holds (path::string() may throw for names outside the ANSI code page).
-    return run_query(win::narrow(path.wstring()), path.wstring(), EvtQueryFilePath, since, on_event, on_error);
+    return run_query(win::narrow(path.wstring()), path.wstring(), EvtQueryFilePath, since, on_event,
+                     on_error);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<EventLogReader> make_event_log_reader() { return std::make_unique<WindowsEventLogReader>(); }
+std::unique_ptr<EventLogReader> make_event_log_reader() {
+  return std::make_unique<WindowsEventLogReader>();
+}
 
 }  // namespace rdpmend::events

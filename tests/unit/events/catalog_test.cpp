@@ -47,6 +47,8 @@ struct BadCatalog {
   std::string expected;
 };
 
+void PrintTo(const BadCatalog& c, std::ostream* os) { *os << c.expected; }
+
 class RejectsBadCatalog : public ::testing::TestWithParam<BadCatalog> {};
 
 TEST_P(RejectsBadCatalog, WithContext) {
