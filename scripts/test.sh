@@ -45,7 +45,8 @@ PY
 run_ctest() {  # run_ctest BUILD_DIR NAME [ctest args...]
   local dir=$1 name=$2
   shift 2
-  local report=$dir/ctest-junit.xml
+  local report
+  report=$(cd "$dir" && pwd)/ctest-junit.xml  # ctest resolves a relative report path inside the build folder
   rm -f "$report"
   ctest --test-dir "$dir" --output-junit "$report" -j "$jobs" "$@" | tail -n 25
   count_junit "$report" "$name"
