@@ -19,7 +19,7 @@ sqlitecpp_version=$(apt-cache showsrc sqlitecpp | awk '/^Version:/{print $2; exi
 pugixml_version=$(dpkg-query -W -f='${Version}' libpugixml-dev)
 mapfile -t openssl_versions < <(apt-cache showsrc openssl | awk '/^Version:/{print $2}' | sort -rV)
 key=$(printf '%s|%s|%s|%s|%s|%s' "$gcc_version" "$gtest_version" "$sqlitecpp_version" "$pugixml_version" "${openssl_versions[*]}" \
-  "$(sha256sum "$0" "$toolchain" | sha256sum)" | sha256sum | cut -c1-12)
+  "$(cat "$0" "$toolchain" | sha256sum)" | sha256sum | cut -c1-12)  # content only: any clone path gives one key
 prefix=$cache/mingw-deps-$key
 
 if [[ -f $prefix/.complete ]]; then

@@ -76,21 +76,30 @@ else
   fail_stage "asan build"
 fi
 
-stage "libFuzzer: event XML reader, ${fuzz_seconds}s"
-if cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
-     -DCMAKE_CXX_COMPILER=clang++ -DRDPMEND_BUILD_FUZZERS=ON >/dev/null &&
-   cmake --build build/fuzz --target event_xml_fuzz -j "$jobs" >/dev/null; then
+# fuzz_run NAME SECONDS CORPUS_FILES...: a bounded libFuzzer run counted as one test.
+fuzz_run() {
+  local name=$1 seconds=$2
+  shift 2
+  local corpus
   corpus=$(mktemp -d)
-  cp tests/data/event-xml/*.xml tests/data/synthetic/*.xml "$corpus/"
-  if build/fuzz/tests/event_xml_fuzz -max_total_time="$fuzz_seconds" -max_len=16384 -print_final_stats=1 \
-       "$corpus" >build/fuzz/fuzz.log 2>&1; then
+  cp "$@" "$corpus/"
+  if build/fuzz/tests/"$name" -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 "$corpus" \
+       >"build/fuzz/$name.log" 2>&1; then
     passed=$((passed + 1))
-    echo "fuzz: $(grep -E 'stat::number_of_executed_units' build/fuzz/fuzz.log | awk '{print $2}') inputs, no crash"
+    echo "$name: $(grep -E 'stat::number_of_executed_units' "build/fuzz/$name.log" | awk '{print $2}') inputs, no crash"
   else
-    tail -n 40 build/fuzz/fuzz.log
-    fail_stage "fuzz: crash (see build/fuzz/fuzz.log)"
+    tail -n 40 "build/fuzz/$name.log"
+    fail_stage "$name: crash (see build/fuzz/$name.log)"
   fi
   rm -rf "$corpus"
+}
+
+stage "libFuzzer: event XML reader and RDP reply decoders, ${fuzz_seconds}s each"
+if cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+     -DCMAKE_CXX_COMPILER=clang++ -DRDPMEND_BUILD_FUZZERS=ON >/dev/null &&
+   cmake --build build/fuzz --target event_xml_fuzz rdp_reply_fuzz -j "$jobs" >/dev/null; then
+  fuzz_run event_xml_fuzz "$fuzz_seconds" tests/data/event-xml/*.xml tests/data/synthetic/*.xml
+  fuzz_run rdp_reply_fuzz "$fuzz_seconds" tests/fuzz/corpus/rdp_reply/*
 else
   fail_stage "fuzz build"
 fi

@@ -10,11 +10,14 @@ enum ExitCode : int {
   kExitInputError = 3,     // some input could not be read (each error is listed)
   kExitNotPermitted = 4,   // the OS denied access (run as administrator / root)
   kExitUnsupported = 5,    // not available on this platform
+  kExitUnreachable = 6,    // probe: the listener cannot be reached (name, refused, filtered, no reply)
+  kExitNotRdp = 7,         // probe: something other than RDP answers on the port
   kExitInternal = 70,      // a defect: an unexpected exception
 };
 
 inline constexpr const char* kExitCodeHelp =
     "Exit status: 0 healthy/done, 1 problems found, 2 bad usage, 3 input could not be read,\n"
-    "4 not permitted, 5 not available on this platform, 70 internal error.";
+    "4 not permitted, 5 not available on this platform, 6 not reachable, 7 not an RDP server, 70 internal "
+    "error.";
 
 }  // namespace rdpmend::cli

@@ -15,6 +15,7 @@ xrdp_make_cert() {
   chown xrdp:xrdp "$dir/key.pem" "$dir/cert.pem"
   chmod 600 "$dir/key.pem"
   chmod 644 "$dir/cert.pem"
+  openssl x509 -in "$dir/cert.pem" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g' >"$dir/sha1"
 }
 
 # xrdp_write_ini DIR PORT SECURITY_LAYER
@@ -66,4 +67,33 @@ xrdp_stop() {
   wait "$XRDP_PID" 2>/dev/null || true
   XRDP_PID=
   return 0
+}
+
+# xrdp_make_expired_cert DIR: a self-signed certificate that expired on 2025-01-01 (OpenSSL 3.0 has no
+# -not_after, so `openssl ca -selfsign` sets the dates).
+xrdp_make_expired_cert() {
+  local dir=$1 ca=$1/ca
+  mkdir -p "$ca/new"
+  : >"$ca/index.txt"
+  echo 01 >"$ca/serial"
+  cat >"$ca/ca.cnf" <<CNF
+[ ca ]
+default_ca = test
+[ test ]
+dir = $ca
+database = $ca/index.txt
+new_certs_dir = $ca/new
+serial = $ca/serial
+default_md = sha256
+policy = any
+copy_extensions = copy
+[ any ]
+commonName = supplied
+CNF
+  openssl req -new -newkey rsa:2048 -nodes -subj "/CN=rdpmend-expired" -keyout "$dir/key.pem" -out "$ca/req.csr" \
+    >/dev/null 2>&1
+  openssl ca -batch -config "$ca/ca.cnf" -selfsign -keyfile "$dir/key.pem" -in "$ca/req.csr" -out "$dir/cert.pem" \
+    -startdate 20240101000000Z -enddate 20250101000000Z -notext >/dev/null 2>&1
+  chown xrdp:xrdp "$dir/key.pem" "$dir/cert.pem"
+  chmod 600 "$dir/key.pem"
 }

@@ -1,0 +1,155 @@
+# Sourced by run.sh: `rdpmend probe` against real xrdp instances with real faults, a FreeRDP shadow
+# server with NLA, and filtered ports between two network namespaces.
+
+# probe_case NAME SETUP SECURITY_LAYER WANT_EXIT WANT_VERDICT [PYTHON_CHECK_ON_j] [PROBE_ARGS...]
+probe_case() {
+  local name=$1 setup=$2 layer=$3 want_exit=$4 want=$5 check=${6:-True}
+  shift 6 2>/dev/null || shift $#
+  local dir=$work/probe-$name port
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  port=$(xrdp_free_port)
+  xrdp_make_cert "$dir"
+  xrdp_write_ini "$dir" "$port" "$layer"
+  "$setup" "$dir"
+  if ! xrdp_start "$dir" "$port"; then
+    echo "FAIL probe $name: xrdp did not start"
+    failed=$((failed + 1))
+    return
+  fi
+  "$rdpmend" probe "127.0.0.1:$port" --json "$@" >"$dir/probe.json"
+  local status=$?
+  xrdp_stop
+  probe_expect "$name" "$dir/probe.json" "$status" "$want_exit" "$want" "$check" "$dir"
+}
+
+# probe_expect NAME JSON STATUS WANT_EXIT WANT_VERDICT CHECK [DIR]
+probe_expect() {
+  local name=$1 json=$2 status=$3 want_exit=$4 want=$5 check=$6 dir=${7:-}
+  local got
+  got=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['verdict'])" "$json" 2>/dev/null)
+  if [[ $status == "$want_exit" && $got == "$want" ]] &&
+     python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($check) else 1)" "$json"; then
+    echo "ok   probe $name: $got ($(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['causes'][0][:110])" "$json"))"
+    passed=$((passed + 1))
+  else
+    echo "FAIL probe $name: exit $status (want $want_exit), verdict '$got' (want '$want'), check: $check"
+    head -c 1500 "$json" | sed 's/^/     /'
+    [[ -n $dir && -f $dir/xrdp.log ]] && tail -n 8 "$dir/xrdp.log" | sed 's/^/     xrdp.log: /'
+    failed=$((failed + 1))
+  fi
+}
+
+expired_cert() { xrdp_make_expired_cert "$1"; }
+
+probe_case healthy healthy negotiate 0 ok \
+  "j['negotiate']['selected_protocol'] == 'SSL' and j['tls']['ok'] and j['certificate']['subject'] == 'CN=rdpmend-e2e' and j['certificate']['self_signed'] and j['certificate']['sha1'] == open('$work/probe-healthy/sha1').read().strip()"
+probe_case key-unreadable-negotiate key_unreadable negotiate 1 tls-downgraded \
+  "j['negotiate']['selected_protocol'] == 'RDP' and j['tls']['attempted'] is False"
+probe_case key-unreadable-tls key_unreadable tls 1 tls-unavailable \
+  "j['negotiate']['failure'] == 'SSL_CERT_NOT_ON_SERVER'"
+probe_case expired-cert expired_cert negotiate 1 cert-expired \
+  "j['certificate']['expired'] and j['certificate']['not_after'] == '2025-01-01T00:00:00Z' and j['tls']['ok']"
+probe_case cert-key-mismatch key_mismatch negotiate 1 tls-plaintext-reply \
+  "j['tls']['outcome'] == 'plaintext' and 'Disconnect Provider Ultimatum' in j['tls']['detail']"
+probe_case cert-missing cert_missing negotiate 1 tls-downgraded "True"
+probe_case tls-only-asked-rdp healthy tls 1 tls-required \
+  "j['negotiate']['failure'] == 'SSL_REQUIRED_BY_SERVER'" --protocols rdp
+
+# Nothing listening: a port that was just free.
+port=$(xrdp_free_port)
+"$rdpmend" probe "127.0.0.1:$port" --json >"$work/refused.json"
+probe_expect nothing-listening "$work/refused.json" $? 6 refused "j['connect']['attempts'][0]['outcome'] == 'refused'"
+
+# Something that is not RDP answers: a tiny HTTP-ish server (it serves the readiness check and the probe).
+port=$(xrdp_free_port)
+timeout 10 python3 -c "
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', $port)); s.listen(4)
+for _ in range(2):
+    c, _ = s.accept(); c.settimeout(2)
+    try: c.recv(64); c.sendall(b'HTTP/1.1 400 Bad Request\\r\\n\\r\\n')
+    except OSError: pass
+    c.close()" &
+http_pid=$!
+for _ in $(seq 1 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1).close()" 2>/dev/null && break; sleep 0.05; done
+"$rdpmend" probe "127.0.0.1:$port" --json >"$work/http.json"
+probe_expect http-server "$work/http.json" $? 7 not-rdp "j['negotiate']['outcome'] == 'not-tpkt'"
+kill "$http_pid" 2>/dev/null
+wait "$http_pid" 2>/dev/null
+
+# FreeRDP's shadow server with real NLA: asking for TLS only gets HYBRID_REQUIRED_BY_SERVER.
+if [[ -x /usr/bin/freerdp-shadow-cli && -x /usr/bin/Xvfb ]]; then
+  shadow=$work/shadow
+  mkdir -p "$shadow"
+  display=:$((90 + RANDOM % 100))
+  Xvfb "$display" -nolisten tcp -screen 0 640x480x24 >/dev/null 2>&1 &
+  xvfb_pid=$!
+  # The NT hash of "test" (MD4 of its UTF-16LE form).
+  echo 'test:::0cb6948805f797bf2a82807973b89537:::' >"$shadow/SAM"
+  port=$(xrdp_free_port)
+  HOME=$shadow DISPLAY=$display setsid freerdp-shadow-cli "/port:$port" /bind-address:127.0.0.1 +auth /sec:nla \
+    "/sam-file:$shadow/SAM" </dev/null >"$shadow/out.log" 2>&1 &
+  shadow_pid=$!
+  for _ in $(seq 1 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1).close()" 2>/dev/null && break; sleep 0.05; done
+  "$rdpmend" probe "127.0.0.1:$port" --protocols ssl --json >"$shadow/nla.json"
+  probe_expect shadow-nla-required "$shadow/nla.json" $? 0 nla-required \
+    "j['negotiate']['failure'] == 'HYBRID_REQUIRED_BY_SERVER'"
+  "$rdpmend" probe "127.0.0.1:$port" --protocols hybrid --json >"$shadow/hybrid.json"
+  probe_expect shadow-hybrid-tls "$shadow/hybrid.json" $? 0 ok \
+    "j['negotiate']['selected_protocol'] == 'HYBRID' and j['tls']['ok'] and any('CredSSP' in c for c in j['causes'])"
+  kill -TERM -- "-$shadow_pid" 2>/dev/null; kill "$xvfb_pid" 2>/dev/null
+  wait "$shadow_pid" "$xvfb_pid" 2>/dev/null
+else
+  echo "SKIPPED: probe shadow-nla-required, shadow-hybrid-tls: freerdp2-shadow-x11 or xvfb missing"
+  skipped=$((skipped + 2))
+fi
+
+# Filtered and rejected ports: xrdp in one network namespace, the probe in another, nftables rules in
+# the server's namespace. Only addresses of these private namespaces are used.
+if ip netns add rdpmend-probe-srv 2>/dev/null; then
+  ip netns add rdpmend-probe-cli
+  cleanup_netns() { ip netns del rdpmend-probe-srv 2>/dev/null; ip netns del rdpmend-probe-cli 2>/dev/null; }
+  ip link add rdpm-s type veth peer name rdpm-c
+  ip link set rdpm-s netns rdpmend-probe-srv
+  ip link set rdpm-c netns rdpmend-probe-cli
+  ip -n rdpmend-probe-srv addr add 10.203.77.1/30 dev rdpm-s
+  ip -n rdpmend-probe-cli addr add 10.203.77.2/30 dev rdpm-c
+  ip -n rdpmend-probe-srv link set rdpm-s up
+  ip -n rdpmend-probe-cli link set rdpm-c up
+  ip -n rdpmend-probe-srv link set lo up
+  ip -n rdpmend-probe-cli link set lo up
+  ndir=$work/netns
+  mkdir -p "$ndir"
+  chmod 755 "$ndir"
+  xrdp_make_cert "$ndir"
+  xrdp_write_ini "$ndir" 3389 negotiate
+  sed -i "s|^port=.*|port=tcp://10.203.77.1:3389|" "$ndir/xrdp.ini"
+  touch "$ndir/xrdp.log"
+  chown xrdp:xrdp "$ndir/xrdp.log"
+  ip netns exec rdpmend-probe-srv setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon \
+    --config "$ndir/xrdp.ini" </dev/null >/dev/null 2>&1 &
+  netns_xrdp=$!
+  for _ in $(seq 1 100); do
+    ip netns exec rdpmend-probe-cli python3 -c "import socket; socket.create_connection(('10.203.77.1', 3389), 0.2).close()" 2>/dev/null && break
+    sleep 0.05
+  done
+  ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --json >"$ndir/open.json"
+  probe_expect netns-open "$ndir/open.json" $? 0 ok "True"
+  ip netns exec rdpmend-probe-srv nft add table inet rdpmend_test
+  ip netns exec rdpmend-probe-srv nft add chain inet rdpmend_test input '{ type filter hook input priority 0; policy accept; }'
+  ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 drop
+  ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --timeout 800 --json >"$ndir/drop.json"
+  probe_expect netns-filtered-drop "$ndir/drop.json" $? 6 timeout "j['connect']['attempts'][0]['outcome'] == 'timeout'"
+  ip netns exec rdpmend-probe-srv nft flush chain inet rdpmend_test input
+  ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 reject with tcp reset
+  ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --json >"$ndir/reject.json"
+  probe_expect netns-reject "$ndir/reject.json" $? 6 refused "j['connect']['attempts'][0]['outcome'] == 'refused'"
+  kill -TERM -- "-$netns_xrdp" 2>/dev/null
+  kill -KILL -- "-$netns_xrdp" 2>/dev/null
+  wait "$netns_xrdp" 2>/dev/null
+  cleanup_netns
+else
+  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
+  skipped=$((skipped + 3))
+fi
