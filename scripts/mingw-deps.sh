@@ -27,6 +27,15 @@ if [[ -f $prefix/.complete ]]; then
   exit 0
 fi
 
+# One build at a time per cache: a second caller waits, then finds the finished prefix.
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+if [[ -f $prefix/.complete ]]; then
+  echo "$prefix"
+  exit 0
+fi
+
 work=$(mktemp -d "$cache/work.XXXXXX" 2>/dev/null || { mkdir -p "$cache" && mktemp -d "$cache/work.XXXXXX"; })
 trap 'rm -rf "$work"' EXIT
 rm -rf "$prefix"
@@ -82,7 +91,11 @@ log "OpenSSL from $(basename "$openssl_src") (about 2 minutes on 2 cores)"
   make -j "$jobs" build_libs >/dev/null 2>&1 &&
   make install_dev >/dev/null)
 
+for f in lib/libgtest.a lib/libgmock.a lib/libSQLiteCpp.a lib/libsqlite3.a lib/libpugixml.a lib/libssl.a \
+  lib/libcrypto.a lib/cmake/GTest lib/cmake/SQLiteCpp include/sqlite3.h include/openssl/ssl.h; do
+  [[ -e $prefix/$f ]] || { log "incomplete: $prefix/$f is missing"; exit 1; }
+done
 touch "$prefix/.complete"
 # Older cache entries belong to other toolchain/source versions.
-find "$cache" -maxdepth 1 -name 'mingw-deps-*' ! -name "mingw-deps-$key" -exec rm -rf {} + 2>/dev/null || true
+find "$cache" -maxdepth 1 -name 'mingw-deps-*' ! -name "mingw-deps-$key" -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 echo "$prefix"

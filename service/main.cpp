@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/logging.h"
+#include "cli/diagnose_command.h"
 #include "cli/probe_command.h"
 #include "cli/scan_command.h"
 #include "cli/version_command.h"
@@ -28,6 +29,8 @@ int main(int argc, char** argv) {
   int exit_code = kExitOk;
   register_scan_command(app, exit_code);
   register_probe_command(app, exit_code);
+  register_diagnose_command(app, exit_code);
+  register_collect_command(app, exit_code);
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {

@@ -141,6 +141,10 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
   ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 drop
   ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --timeout 800 --json >"$ndir/drop.json"
   probe_expect netns-filtered-drop "$ndir/drop.json" $? 6 timeout "j['connect']['attempts'][0]['outcome'] == 'timeout'"
+  # diagnose, run where the rule is, reads the nftables ruleset and names the block.
+  printf '[xrdp]\nini = "%s"\nlog = "%s"\nuser = "xrdp"\n' "$ndir/xrdp.ini" "$ndir/xrdp.log" >"$ndir/rdpmend.toml"
+  ip netns exec rdpmend-probe-srv "$rdpmend" diagnose --config "$ndir/rdpmend.toml" --no-probe --json >"$ndir/diagnose.json"
+  diagnose_expect netns-nft-drop "$ndir/diagnose.json" $? 1 "firewall-rdp-rule-missing"
   ip netns exec rdpmend-probe-srv nft flush chain inet rdpmend_test input
   ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 reject with tcp reset
   ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --json >"$ndir/reject.json"
@@ -150,6 +154,6 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
   wait "$netns_xrdp" 2>/dev/null
   cleanup_netns
 else
-  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
-  skipped=$((skipped + 3))
+  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject, diagnose netns-nft-drop: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
+  skipped=$((skipped + 4))
 fi

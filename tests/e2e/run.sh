@@ -18,7 +18,7 @@ skip_all() {
   exit 0
 }
 
-readonly kCases=18
+readonly kCases=26
 [[ -x /usr/sbin/xrdp ]] || skip_all $kCases "xrdp is not installed (scripts/setup.sh installs it)"
 [[ $(id -u) -eq 0 ]] || skip_all $kCases "needs root to run xrdp as the unprivileged xrdp user"
 id xrdp >/dev/null 2>&1 || skip_all $kCases "the xrdp user does not exist"
@@ -74,7 +74,11 @@ run_case key-unreadable key_unreadable 1 "xrdp-key-unreadable"
 run_case cert-missing cert_missing 1 "xrdp-cert-unreadable"
 run_case cert-key-mismatch key_mismatch 1 "xrdp-cert-key-mismatch xrdp-tls-accept-failed"
 
+source "$here/lib/expect.sh"
 echo "-- rdpmend probe against a real xrdp"
 source "$here/probe_cases.sh"
+
+echo "-- rdpmend diagnose on real xrdp faults"
+source "$here/diagnose_cases.sh"
 summary
 ((failed == 0))

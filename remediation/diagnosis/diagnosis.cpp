@@ -1,0 +1,101 @@
+#include "diagnosis/diagnosis.h"
+
+#include <algorithm>
+#include <set>
+
+#include "events/event_json.h"
+#include "inspect/host_state_json.h"
+
+namespace rdpmend::diagnosis {
+
+nlohmann::json diagnosis_document(const inspect::HostState& state) {
+  nlohmann::json doc = nlohmann::json::parse(inspect::host_state_to_json(state).dump());
+  const char* primary = state.platform == "windows" ? "TermService" : "xrdp";
+  doc["rdp_service"] = nullptr;
+  for (const auto& s : doc["services"])
+    if (s.value("name", "") == primary) doc["rdp_service"] = s;
+  return doc;
+}
+
+Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::SymptomReport>& symptoms,
+                   const DiagnosisCatalog& catalog) {
+  Diagnosis result;
+  auto doc = diagnosis_document(state);
+  std::set<std::string> confirmed_symptoms;
+  for (const auto& rule : catalog.findings) {
+    if (std::find(rule.platforms.begin(), rule.platforms.end(), state.platform) == rule.platforms.end())
+      continue;
+    if (!std::all_of(rule.when.begin(), rule.when.end(),
+                     [&](const StateCondition& c) { return holds(c, doc); }))
+      continue;
+    Finding finding{&rule, {}, {}};
+    for (const auto& pointer : rule.evidence) {
+      auto values = values_at(doc, pointer);
+      if (values.size() == 1)
+        finding.state.emplace_back(pointer, *values.front());
+      else if (!values.empty()) {
+        nlohmann::json list = nlohmann::json::array();
+        for (const auto* v : values) list.push_back(*v);
+        finding.state.emplace_back(pointer, list);
+      }
+    }
+    for (const auto& s : symptoms)
+      if (std::find(rule.symptoms.begin(), rule.symptoms.end(), s.definition->id) != rule.symptoms.end()) {
+        finding.symptoms.push_back(s);
+        confirmed_symptoms.insert(s.definition->id);
+      }
+    result.findings.push_back(std::move(finding));
+  }
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) { return a.rule->severity > b.rule->severity; });
+  std::vector<const ActionDefinition*> plan;
+  for (const auto& f : result.findings)
+    for (const auto& id : f.rule->actions) {
+      const auto* a = catalog.action(id);
+      if (a && std::find(plan.begin(), plan.end(), a) == plan.end()) plan.push_back(a);
+    }
+  std::stable_sort(plan.begin(), plan.end(),
+                   [](const auto* a, const auto* b) { return a->order < b->order; });
+  // A service that is started needs no restart.
+  bool starts =
+      std::any_of(plan.begin(), plan.end(), [](const auto* a) { return a->id == "start-rdp-service"; });
+  for (const auto* a : plan)
+    if (!(starts && a->id == "restart-rdp-service")) result.actions.push_back(a->id);
+  for (const auto& s : symptoms)
+    if (!confirmed_symptoms.count(s.definition->id)) result.unconfirmed.push_back(s);
+  return result;
+}
+
+nlohmann::ordered_json diagnosis_to_json(const Diagnosis& d, const DiagnosisCatalog& catalog) {
+  using Json = nlohmann::ordered_json;
+  auto findings = Json::array();
+  for (const auto& f : d.findings) {
+    Json state = Json::object();
+    for (const auto& [pointer, value] : f.state) state[pointer] = Json::parse(value.dump());
+    auto events = Json::array();
+    for (const auto& s : f.symptoms) {
+      Json sj = {{"symptom", s.definition->id}, {"count", s.count}};
+      auto list = Json::array();
+      for (const auto& e : s.evidence) list.push_back(events::evidence_to_json(e));
+      sj["evidence"] = std::move(list);
+      events.push_back(std::move(sj));
+    }
+    findings.push_back({{"id", f.rule->id},
+                        {"severity", events::severity_name(f.rule->severity)},
+                        {"summary", f.rule->summary},
+                        {"evidence", {{"state", std::move(state)}, {"events", std::move(events)}}},
+                        {"actions", f.rule->actions}});
+  }
+  auto actions = Json::array();
+  for (const auto& id : d.actions) {
+    const auto* a = catalog.action(id);
+    actions.push_back({{"id", id}, {"summary", a ? a->summary : ""}});
+  }
+  auto hints = Json::array();
+  for (const auto& s : d.unconfirmed) hints.push_back({{"symptom", s.definition->id}, {"count", s.count}});
+  return {{"findings", std::move(findings)},
+          {"actions", std::move(actions)},
+          {"unconfirmed_symptoms", std::move(hints)}};
+}
+
+}  // namespace rdpmend::diagnosis

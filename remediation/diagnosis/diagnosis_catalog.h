@@ -1,0 +1,60 @@
+#pragma once
+// The correlation rules, as data (policies/catalog/diagnosis.json, beside the detection rules): each
+// finding names the host state that confirms it (conditions on JSON pointers into the host state), the
+// symptoms that point to it, the state facts to show as evidence, and the actions that fix it in order.
+// Findings come from state only: events are hints, state is truth.
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/result.h"
+#include "events/catalog.h"
+
+namespace rdpmend::diagnosis {
+
+struct StateCondition {
+  enum class Op { kEquals, kNotEquals, kIn, kNotIn, kAll, kAny };
+  Op op = Op::kEquals;
+  std::string pointer;  // "/certificate/info/expired"; a "*" segment means "any element of this list"
+  std::vector<nlohmann::json> values;
+  std::vector<StateCondition> children;
+};
+
+struct ActionDefinition {
+  std::string id;
+  int order = 0;  // plans run actions by this order: key permissions, certificate, firewall, service last
+  std::string summary;
+};
+
+struct FindingRule {
+  std::string id;
+  events::Severity severity = events::Severity::kError;
+  std::string summary;
+  std::vector<std::string> platforms;
+  std::vector<StateCondition> when;   // all must hold
+  std::vector<std::string> evidence;  // JSON pointers shown as state evidence
+  std::vector<std::string> symptoms;  // symptom ids that point to this finding
+  std::vector<std::string> actions;   // in the order they fix it
+};
+
+struct DiagnosisCatalog {
+  std::vector<ActionDefinition> actions;
+  std::vector<FindingRule> findings;
+
+  const ActionDefinition* action(std::string_view id) const;
+};
+
+// Symptom ids are checked against the detection catalog.
+Result<DiagnosisCatalog> parse_diagnosis_catalog(std::string_view json_text, const std::string& origin,
+                                                 const events::Catalog& detection);
+const DiagnosisCatalog& default_diagnosis_catalog();
+
+// True when the condition holds in the document; a missing, null or empty value never holds.
+bool holds(const StateCondition& condition, const nlohmann::json& document);
+
+// Values at a pointer with "*" segments (empty when nothing is there).
+std::vector<const nlohmann::json*> values_at(const nlohmann::json& document, std::string_view pointer);
+
+}  // namespace rdpmend::diagnosis

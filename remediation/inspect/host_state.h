@@ -1,0 +1,108 @@
+#pragma once
+// The state of an RDP host that the 0x904 family depends on, one plain struct per facet. Inspectors fill
+// it (windows/, linux/ for xrdp, sim/ from a JSON snapshot); diagnosis reads it. A value the inspector
+// could not read stays unset and the reason goes to `errors`: unknown is never reported as healthy.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/certificate_info.h"
+
+namespace rdpmend::inspect {
+
+// A file (or folder) and who can use it.
+struct FileState {
+  std::string path;
+  bool exists = false;
+  bool is_link = false;  // symlink, or reparse point / junction on Windows: never followed when repairing
+  std::optional<bool> readable_by_service;  // by the account the RDP service runs as
+  std::string owner;
+  std::string group;
+  std::optional<std::uint32_t> mode;  // POSIX permission bits
+  std::string sddl;                   // Windows security descriptor
+  std::string error;
+};
+
+struct ListenerCertificate {
+  // Where the listener's certificate comes from: "self-signed" (LocalMachine\Remote Desktop),
+  // "configured" (SSLCertificateSHA1Hash), "template" (Group Policy), "xrdp-ini".
+  std::string source;
+  std::string location;  // store and thumbprint, or file path
+  bool present = false;
+  std::optional<probe::CertificateInfo> info;
+  FileState key;                    // the private key file
+  std::optional<bool> key_matches;  // the key belongs to the certificate
+  std::string error;
+};
+
+// An ACL compared with its documented default (MachineKeys: O:SYG:SYD:PAI(A;;0x12019f;;;WD)(A;;FA;;;BA)).
+struct AclCheck {
+  FileState file;
+  std::optional<bool> matches_default;
+  std::vector<std::string> differences;  // in words: "missing ACE (A;;FA;;;BA)", "not protected (PAI)"
+};
+
+struct FirewallRule {
+  std::string name;  // stable rule name, e.g. RemoteDesktop-UserMode-In-TCP
+  bool present = false;
+  std::optional<bool> enabled;
+  std::string profiles;
+  std::string local_ports;
+};
+
+struct FirewallState {
+  std::optional<bool> active;  // a firewall is filtering at all; no firewall is a valid state
+  std::vector<FirewallRule> rules;
+  std::optional<bool> blocks_rdp_port;  // the rule set drops or rejects the listener port
+  std::string detail;                   // which rule blocks, or why the state is unknown
+  std::string error;
+};
+
+struct ServiceState {
+  std::string name;  // TermService, SessionEnv, UmRdpService; xrdp
+  bool present = false;
+  std::string state;       // running, stopped, start-pending, ...
+  std::string start_type;  // auto, manual, disabled
+  std::string error;
+};
+
+struct ListenerSettings {
+  std::optional<bool> deny_connections;         // fDenyTSConnections
+  std::optional<bool> nla_required;             // UserAuthentication
+  std::optional<std::uint32_t> security_layer;  // 0 RDP, 1 Negotiate, 2 TLS (xrdp: mapped the same way)
+  std::optional<std::uint16_t> port;            // PortNumber / xrdp.ini port
+  std::string address;                          // xrdp: the address it binds to
+  std::optional<std::uint32_t> min_encryption_level;
+  std::optional<bool> tls12_server_enabled;  // Schannel TLS 1.2 Server switch (unset = OS default)
+  std::string ssl_protocols;                 // xrdp.ini
+  std::string certificate_path;              // xrdp.ini certificate / key_file (resolved)
+  std::string key_path;
+  std::string error;
+};
+
+// The probe of the host's own listener, as far as diagnosis needs it.
+struct SelfProbe {
+  std::string target;
+  std::string verdict;
+  std::vector<std::string> causes;
+};
+
+struct HostState {
+  std::string platform;  // "windows", "xrdp", or the snapshot's platform under sim
+  std::string hostname;
+  std::string service_account;  // NETWORK SERVICE; the xrdp user
+  ListenerCertificate certificate;
+  std::optional<AclCheck> machinekeys_acl;  // Windows only
+  std::optional<AclCheck> rdp_key_acl;      // the RDP key file (f686aace..._<MachineGuid>) / xrdp's key file
+  FirewallState firewall;
+  std::vector<ServiceState> services;
+  ListenerSettings listener;
+  std::optional<SelfProbe> self_probe;
+  std::vector<std::string> errors;  // what could not be inspected, and why
+
+  const ServiceState* service(const std::string& name) const;
+};
+
+}  // namespace rdpmend::inspect

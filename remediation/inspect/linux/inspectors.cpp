@@ -1,0 +1,215 @@
+// The xrdp host: each port implemented from xrdp.ini, the files it names, nftables and /proc.
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "inspect/host.h"
+#include "inspect/linux/nft_ruleset.h"
+#include "inspect/linux/posix_access.h"
+#include "inspect/linux/run_command.h"
+#include "inspect/linux/xrdp_ini.h"
+#include "probe/openssl_util.h"
+
+namespace rdpmend::inspect {
+namespace {
+
+using namespace linux_host;
+
+class XrdpListener final : public ListenerSettingsReader {
+ public:
+  explicit XrdpListener(std::string ini) : ini_(std::move(ini)) {}
+  ListenerSettings read() override { return read_xrdp_ini(ini_); }
+
+ private:
+  std::string ini_;
+};
+
+class XrdpCertificate final : public CertificateInspector {
+ public:
+  explicit XrdpCertificate(std::shared_ptr<Result<Account>> account) : account_(std::move(account)) {}
+
+  ListenerCertificate inspect(const ListenerSettings& listener, std::chrono::system_clock::time_point now,
+                              int expiring_within_days) override {
+    ListenerCertificate c;
+    c.source = "xrdp-ini";
+    c.location = listener.certificate_path;
+    const Account* account = *account_ ? &account_->value() : nullptr;
+    if (!account) c.error = account_->error().message();
+    c.key = inspect_file(listener.key_path, account);
+    if (listener.certificate_path.empty()) {
+      c.error = "xrdp.ini could not be read";
+      return c;
+    }
+    FileState cert_file = inspect_file(listener.certificate_path, account);
+    if (!cert_file.exists) {
+      c.error = "certificate " + listener.certificate_path + ": " + cert_file.error;
+      return c;
+    }
+    probe::BioPtr bio(BIO_new_file(listener.certificate_path.c_str(), "r"));
+    probe::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!cert) {
+      c.error = "certificate " + listener.certificate_path +
+                " is not a PEM certificate: " + probe::openssl_error_text();
+      return c;
+    }
+    if (cert_file.readable_by_service == false) {
+      c.error = "the service account cannot read the certificate file " + listener.certificate_path;
+      return c;  // xrdp cannot load it: for the listener there is no certificate
+    }
+    c.present = true;
+    int len = i2d_X509(cert.get(), nullptr);
+    std::vector<std::uint8_t> der(static_cast<std::size_t>(len > 0 ? len : 0));
+    unsigned char* p = der.data();
+    if (len > 0) i2d_X509(cert.get(), &p);
+    auto info = probe::describe_certificate(der, now, expiring_within_days);
+    if (info)
+      c.info = std::move(info).value();
+    else
+      c.error = info.error().message();
+    if (c.key.exists) {
+      probe::BioPtr key_bio(BIO_new_file(listener.key_path.c_str(), "r"));
+      probe::PkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)
+                                 : nullptr);
+      if (key)
+        c.key_matches = X509_check_private_key(cert.get(), key.get()) == 1;
+      else
+        c.error = "key " + listener.key_path + " is not a PEM private key: " + probe::openssl_error_text();
+    }
+    return c;
+  }
+
+ private:
+  std::shared_ptr<Result<Account>> account_;
+};
+
+class XrdpKeyAccess final : public KeyAccessInspector {
+ public:
+  std::optional<AclCheck> machinekeys_folder() override { return std::nullopt; }
+
+  // The key file's documented default: readable by the xrdp user (Debian: root:ssl-cert 0640 with the
+  // xrdp user in ssl-cert, or owned by xrdp 0600), and by nobody else.
+  std::optional<AclCheck> rdp_key_file(const ListenerCertificate& certificate) override {
+    AclCheck check;
+    check.file = certificate.key;
+    if (!check.file.exists) return check;
+    if (check.file.readable_by_service == false) check.differences.push_back("the xrdp user cannot read it");
+    if (check.file.mode && (*check.file.mode & 0007))
+      check.differences.push_back("others have access (mode " + octal(*check.file.mode) + ")");
+    if (check.file.readable_by_service.has_value()) check.matches_default = check.differences.empty();
+    return check;
+  }
+
+ private:
+  static std::string octal(std::uint32_t mode) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04o", mode & 07777u);
+    return buf;
+  }
+};
+
+class NftFirewall final : public FirewallInspector {
+ public:
+  FirewallState inspect(const ListenerSettings& listener) override {
+    auto out = run_command({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
+    FirewallState fw;
+    if (!out) {
+      fw.error = out.error().message();
+      return fw;
+    }
+    if (out.value().exit_status != 0) {
+      fw.error = "nft -j list ruleset failed: " + out.value().err.substr(0, 300);
+      return fw;
+    }
+    auto judged = judge_nft_ruleset(out.value().out, listener.port.value_or(3389));
+    if (!judged) {
+      fw.error = judged.error().message();
+      return fw;
+    }
+    return std::move(judged).value();
+  }
+};
+
+class XrdpService final : public ServiceInspector {
+ public:
+  std::vector<ServiceState> inspect(const ListenerSettings& listener) override {
+    ServiceState s;
+    s.name = "xrdp";
+    s.present = access("/usr/sbin/xrdp", X_OK) == 0;
+    if (!s.present) {
+      s.error = "/usr/sbin/xrdp is not installed";
+      return {s};
+    }
+    bool running = process_running("xrdp");
+    bool listening = listener.port && port_listening(*listener.port);
+    s.state = running ? (listening ? "running" : "running-not-listening") : "stopped";
+    return {s};
+  }
+
+ private:
+  static bool process_running(const std::string& comm) {
+    DIR* dir = opendir("/proc");
+    if (!dir) return false;
+    bool found = false;
+    while (dirent* e = readdir(dir)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      std::ifstream in(std::string("/proc/") + e->d_name + "/comm");
+      std::string name;
+      if (std::getline(in, name) && name == comm) {
+        found = true;
+        break;
+      }
+    }
+    closedir(dir);
+    return found;
+  }
+
+  // /proc/net/tcp{,6}: a socket in LISTEN (0A) on the port.
+  static bool port_listening(std::uint16_t port) {
+    for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      std::ifstream in(file);
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state;
+        fields >> slot >> local >> remote >> state;
+        auto colon = local.rfind(':');
+        if (colon == std::string::npos || state != "0A") continue;
+        if (std::stoul(local.substr(colon + 1), nullptr, 16) == port) return true;
+      }
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
+  auto host = std::make_unique<Host>();
+  host->platform = "xrdp";
+  char name[256] = {};
+  gethostname(name, sizeof name - 1);
+  host->hostname = name;
+  host->service_account = config.xrdp_user;
+  auto account = std::make_shared<Result<Account>>(lookup_account(config.xrdp_user));
+  host->listener = std::make_unique<XrdpListener>(config.xrdp_ini);
+  host->certificate = std::make_unique<XrdpCertificate>(account);
+  host->key_access = std::make_unique<XrdpKeyAccess>();
+  host->firewall = std::make_unique<NftFirewall>();
+  host->services = std::make_unique<XrdpService>();
+  host->probe_listener = [](const ListenerSettings& l) -> std::optional<SelfProbe> {
+    if (!l.port) return std::nullopt;
+    return probe_local_listener(l);
+  };
+  return host;
+}
+
+}  // namespace rdpmend::inspect

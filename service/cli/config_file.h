@@ -1,0 +1,32 @@
+#pragma once
+// The Linux configuration file (/etc/rdpmend/rdpmend.toml or --config FILE): where xrdp's files are.
+// The policy values join it with the remediation engine. Running as root, a file that anyone but root
+// could change is refused: it steers what a root process inspects.
+
+#include <string>
+
+#include "common/result.h"
+
+namespace rdpmend::cli {
+
+inline constexpr const char* kDefaultConfigPath = "/etc/rdpmend/rdpmend.toml";
+
+struct XrdpConfig {
+  std::string ini = "/etc/xrdp/xrdp.ini";
+  std::string log = "/var/log/xrdp.log";
+  std::string user = "xrdp";
+};
+
+struct ConfigFile {
+  XrdpConfig xrdp;
+  std::string path;  // empty: built-in defaults (no file)
+};
+
+// Refuses a file that someone other than root could change, when running as root (linux/); Windows
+// reads its settings from the registry, where Group Policy's ACLs apply (windows/).
+Result<Ok> check_config_ownership(const std::string& path);
+
+// `path` empty: the default path if it exists, else defaults.
+Result<ConfigFile> load_config_file(const std::string& path);
+
+}  // namespace rdpmend::cli

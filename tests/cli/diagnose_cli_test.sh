@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Drives `rdpmend diagnose --host sim:FILE` and `collect` as a user would: exit codes, JSON shape, and bad
+# snapshots refused with the path of the bad value. Usage: diagnose_cli_test.sh RDPMEND_BINARY TEST_DATA_DIR
+set -uo pipefail
+rdpmend=$1
+data=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+check() {
+  if [[ $2 != "$3" ]]; then
+    echo "FAIL $1: exit status $3, expected $2"
+    failures=$((failures + 1))
+  else
+    echo "ok   $1"
+  fi
+}
+json_check() {
+  if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$3"; then
+    echo "ok   $1"
+  else
+    echo "FAIL $1: $2 is false for $(head -c 600 "$3")"
+    failures=$((failures + 1))
+  fi
+}
+healthy=$data/hosts/windows-healthy.json
+
+"$rdpmend" diagnose --host "sim:$healthy" --json >"$tmp/healthy.json"
+check "healthy snapshot gives 0" 0 $?
+json_check "JSON has host, findings, actions, probe" "j['host']['platform'] == 'windows' and j['findings'] == [] and j['actions'] == [] and j['probe']['verdict'] == 'ok'" "$tmp/healthy.json"
+
+python3 - "$healthy" "$tmp/broken.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j['machinekeys_acl']['matches_default'] = False
+j['machinekeys_acl']['differences'] = ['missing ACE (A;;FA;;;BA)']
+j['certificate']['info']['expired'] = True
+json.dump(j, open(sys.argv[2], 'w'))
+PY
+"$rdpmend" diagnose --host "sim:$tmp/broken.json" --events "$data/synthetic/system-rdp-failures.xml" --json >"$tmp/broken-out.json"
+check "findings give 1" 1 $?
+json_check "both findings, ACL repair first" "sorted(f['id'] for f in j['findings']) == ['machinekeys-acl-drift', 'rdp-cert-expired'] and [a['id'] for a in j['actions']] == ['repair-machinekeys-acl', 'regenerate-rdp-cert', 'restart-rdp-service']" "$tmp/broken-out.json"
+json_check "each finding has severity, summary, evidence, actions" "all(set(['id','severity','summary','evidence','actions']) <= set(f) for f in j['findings'])" "$tmp/broken-out.json"
+json_check "events confirm the ACL finding" "any(e['symptom'] == 'rdp-cert-create-failed' for f in j['findings'] if f['id'] == 'machinekeys-acl-drift' for e in f['evidence']['events'])" "$tmp/broken-out.json"
+json_check "events no state confirms are listed as hints" "'termservice-stopped' in [s['symptom'] for s in j['unconfirmed_symptoms']]" "$tmp/broken-out.json"
+
+"$rdpmend" diagnose --host "sim:$healthy" --events "$data/synthetic/system-rdp-failures.xml" >"$tmp/forged.txt"
+check "events alone on a healthy host give 0" 0 $?
+
+printf '{"snapshot_version": 1, "platform": "windows", "listener": {"port": "3389"}}' >"$tmp/bad.json"
+"$rdpmend" diagnose --host "sim:$tmp/bad.json" 2>"$tmp/bad.err" >/dev/null
+check "a bad snapshot gives 3" 3 $?
+grep -q "/listener/port" "$tmp/bad.err" && echo "ok   the error names the bad value" || { echo "FAIL bad snapshot error: $(cat "$tmp/bad.err")"; failures=$((failures + 1)); }
+
+"$rdpmend" diagnose --host "sim:$tmp/missing.json" 2>/dev/null >/dev/null
+check "a missing snapshot gives 3" 3 $?
+"$rdpmend" diagnose --host bogus 2>/dev/null >/dev/null
+check "an unknown host kind gives 3" 3 $?
+
+"$rdpmend" diagnose --host "sim:$healthy" --since forever >/dev/null 2>&1
+check "a bad --since is bad usage (2)" 2 $?
+
+exit $((failures > 0))
