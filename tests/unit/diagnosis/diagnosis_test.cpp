@@ -117,7 +117,11 @@ INSTANTIATE_TEST_SUITE_P(
                              [](HostState& s) { s.machinekeys_acl->matches_default = false; },
                              {"machinekeys-acl-drift"},
                              {"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}},
-                      Single{"KeyFileDrift",
+                      Single{"MachineKeysIsAJunction", [](HostState& s) { s.machinekeys_acl->file.is_link = true; },
+               {"machinekeys-acl-drift"}, {"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}},
+        Single{"RdpKeyFileIsALink", [](HostState& s) { s.rdp_key_acl->file.is_link = true; }, {"rdp-key-file-acl-drift"},
+               {"repair-rdp-key-acl", "restart-rdp-service"}},
+        Single{"KeyFileDrift",
                              [](HostState& s) { s.rdp_key_acl->matches_default = false; },
                              {"rdp-key-file-acl-drift"},
                              {"repair-rdp-key-acl", "restart-rdp-service"}},
@@ -238,6 +242,15 @@ TEST(DiagnosisCatalog, PointersWithWildcards) {
 
 namespace rdpmend::diagnosis {
 namespace {
+
+TEST(Diagnosis, XrdpKeyBehindASymlinkIsTheDebianDefaultNotAFinding) {
+  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
+  s.platform = "xrdp";
+  s.services = {{"xrdp", true, "running", "", ""}};
+  s.machinekeys_acl.reset();
+  s.rdp_key_acl->file.is_link = true;  // /etc/xrdp/key.pem -> /etc/ssl/private/ssl-cert-snakeoil.key
+  EXPECT_TRUE(diagnose(s, {}, default_diagnosis_catalog()).findings.empty());
+}
 
 TEST(Diagnosis, MissingFirewallRulesDoNotMatterWhenNoFirewallFilters) {
   auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
