@@ -6,9 +6,10 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "cli/diagnose_command.h"
 #include "cli/exit_codes.h"
 #include "cli/logging.h"
-#include "cli/diagnose_command.h"
+#include "cli/policy_command.h"
 #include "cli/probe_command.h"
 #include "cli/scan_command.h"
 #include "cli/version_command.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   register_probe_command(app, exit_code);
   register_diagnose_command(app, exit_code);
   register_collect_command(app, exit_code);
+  register_policy_command(app, exit_code);
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {

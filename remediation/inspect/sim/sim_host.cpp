@@ -5,7 +5,7 @@
 namespace rdpmend::inspect {
 namespace {
 
-using Snapshot = std::shared_ptr<const HostState>;
+using Snapshot = std::shared_ptr<HostState>;
 
 class SimListener final : public ListenerSettingsReader {
  public:
@@ -58,7 +58,10 @@ class SimServices final : public ServiceInspector {
 }  // namespace
 
 std::unique_ptr<Host> make_sim_host(HostState snapshot) {
-  auto s = std::make_shared<const HostState>(std::move(snapshot));
+  return make_sim_host(std::make_shared<HostState>(std::move(snapshot)));
+}
+
+std::unique_ptr<Host> make_sim_host(std::shared_ptr<HostState> s) {
   auto host = std::make_unique<Host>();
   host->platform = s->platform;
   host->hostname = s->hostname;

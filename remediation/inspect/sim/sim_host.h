@@ -12,5 +12,7 @@ namespace rdpmend::inspect {
 
 Result<std::unique_ptr<Host>> make_sim_host(const std::filesystem::path& snapshot);
 std::unique_ptr<Host> make_sim_host(HostState snapshot);
+// A host over a state that the sim actions (actions/sim/) change: inspect it again to see their effect.
+std::unique_ptr<Host> make_sim_host(std::shared_ptr<HostState> state);
 
 }  // namespace rdpmend::inspect

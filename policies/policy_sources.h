@@ -1,0 +1,33 @@
+#pragma once
+// Where the policy comes from, per platform (the implementation is picked by CMake):
+//   linux/policy_sources.cpp    the [policy] table of the TOML config file (local settings); no Group Policy
+//   windows/policy_sources.cpp  HKLM\SOFTWARE\RdpMend (local) and HKLM\SOFTWARE\Policies\RdpMend (Group
+//                               Policy), REG_DWORD and REG_SZ values named as in the policy table
+// Reads only. A missing file or key is "not configured"; a source that exists but cannot be read is an
+// error, and build_policy() then caps Mode at Observe.
+
+#include <string>
+#include <vector>
+
+#include "policy.h"
+
+namespace rdpmend::policy {
+
+struct SourceOptions {
+  std::string config_path;  // Linux: the TOML file; empty: no local settings file
+  // Windows: the two keys ("HKLM\..." or "HKCU\..."); tests point them at a key of their own.
+  std::string local_key = "HKLM\\SOFTWARE\\RdpMend";
+  std::string group_policy_key = "HKLM\\SOFTWARE\\Policies\\RdpMend";
+};
+
+struct SourcesRead {
+  std::vector<SourceValues> sources;  // lowest layer first
+  std::vector<SourceError> errors;
+};
+
+SourcesRead read_policy_sources(const SourceOptions& options);
+
+// read_policy_sources() then build_policy().
+Policy load_policy(const SourceOptions& options);
+
+}  // namespace rdpmend::policy

@@ -1,0 +1,164 @@
+#include "policy_table.h"
+
+#include <array>
+#include <variant>
+#include <vector>
+
+#include "maintenance_window.h"
+
+namespace rdpmend::policy {
+namespace {
+
+constexpr std::array<std::string_view, 4> kModes = {"Off", "Observe", "Approve", "Auto"};
+constexpr std::array<std::string_view, 5> kKeyTypes = {"rsa2048", "rsa3072", "rsa4096", "ec-p256", "ec-p384"};
+
+std::optional<std::string> validate_window(std::string_view text) {
+  auto parsed = parse_maintenance_window(text);
+  if (auto* why = std::get_if<std::string>(&parsed)) return *why;
+  return std::nullopt;
+}
+
+Setting allow(std::string_view name, std::string_view action_id, std::string_view default_value,
+              std::string_view help) {
+  Setting s{};
+  s.name = name;
+  s.type = ValueType::kBool;
+  s.default_value = default_value;
+  s.action_id = action_id;
+  s.help = help;
+  return s;
+}
+
+Setting integer(std::string_view name, std::string_view default_value, std::int64_t min, std::int64_t max,
+                std::string_view help) {
+  Setting s{};
+  s.name = name;
+  s.type = ValueType::kInteger;
+  s.default_value = default_value;
+  s.min = min;
+  s.max = max;
+  s.help = help;
+  return s;
+}
+
+// Allow-switch defaults: on only for repairs that put back a documented default state, widen nothing and
+// interrupt no session (the two ACL repairs, starting a stopped service). Off for what an administrator may
+// have done on purpose or what users notice: a new certificate (clients that pinned the old one warn),
+// re-enabled firewall rules (widens exposure; a deliberate block looks the same as a lost rule), and a
+// service restart (drops every session). Mode Observe by default, so nothing changes until Mode says so.
+std::vector<Setting> build_table() {
+  std::vector<Setting> t;
+  Setting mode{};
+  mode.name = names::kMode;
+  mode.type = ValueType::kChoice;
+  mode.default_value = "Observe";
+  mode.choices = kModes;
+  mode.choice_storage = ChoiceStorage::kIndex;
+  mode.help =
+      "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each only "
+      "after an administrator approves it. Auto: apply allowed fixes. Registry: REG_DWORD 0-3.";
+  t.push_back(mode);
+  t.push_back(allow("AllowRepairMachineKeysAcl", "repair-machinekeys-acl", "true",
+                    "Allow setting the MachineKeys folder ACL back to its documented default."));
+  t.push_back(
+      allow("AllowRepairRdpKeyAcl", "repair-rdp-key-acl", "true",
+            "Allow repairing the access rights of the RDP listener's private key file (xrdp: its group "
+            "and mode)."));
+  t.push_back(allow("AllowRegenerateRdpCert", "regenerate-rdp-cert", "false",
+                    "Allow replacing a self-signed RDP listener certificate (never a CA-issued one). Off by "
+                    "default: clients that trusted the old certificate warn once."));
+  t.push_back(
+      allow("AllowRestoreFirewallRules", "restore-firewall-rules", "false",
+            "Allow enabling or re-creating the Remote Desktop firewall rules. Off by default: it widens "
+            "network exposure, and a rule disabled on purpose looks the same as a lost one."));
+  t.push_back(allow("AllowStartRdpService", "start-rdp-service", "true",
+                    "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
+  t.push_back(
+      allow("AllowRestartRdpService", "restart-rdp-service", "false",
+            "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
+            "session."));
+  Setting sessions = allow(names::kAllowServiceRestartWithActiveSessions, {}, "false",
+                           "Allow a service restart while users have active sessions.");
+  t.push_back(sessions);
+  Setting window{};
+  window.name = names::kMaintenanceWindow;
+  window.type = ValueType::kText;
+  window.default_value = "";
+  window.validate = validate_window;
+  window.help =
+      "When changes may be made, host local time: 'Sat 02:00-04:00', 'Mon-Fri 22:00-06:00; Sun "
+      "00:00-24:00', 'Daily 01:00-02:00'. Empty: any time.";
+  t.push_back(window);
+  t.push_back(integer(names::kMaxActionsPerHour, "4", 0, 60, "Most actions applied in any hour (0: none)."));
+  t.push_back(integer(names::kCooldownMinutes, "30", 1, 10080,
+                      "Minutes before the same action may run again on the same target."));
+  t.push_back(
+      integer(names::kBreakerRecurrences, "3", 1, 100,
+              "Circuit breaker: after this many recurrences of a finding that a fix had resolved, stop "
+              "acting on it and raise an alert."));
+  t.push_back(integer(names::kBreakerWindowHours, "24", 1, 720,
+                      "Circuit breaker: the window, in hours, in which recurrences are counted."));
+  t.push_back(
+      integer(names::kRenewBeforeDays, "14", 1, 365,
+              "A certificate expiring within this many days is reported as expiring (and renewed when "
+              "allowed)."));
+  Setting key_type{};
+  key_type.name = names::kXrdpCertKeyType;
+  key_type.type = ValueType::kChoice;
+  key_type.default_value = "rsa2048";
+  key_type.choices = kKeyTypes;
+  key_type.choice_storage = ChoiceStorage::kName;
+  key_type.help =
+      "Key type of a certificate RdpMend makes for xrdp. rsa2048 by default: what every RDP client "
+      "accepts (and what Windows uses for its own self-signed RDP certificate).";
+  t.push_back(key_type);
+  t.push_back(integer(names::kXrdpCertValidityDays, "365", 1, 825,
+                      "Validity of a certificate RdpMend makes for xrdp, in days."));
+  t.push_back(integer(names::kProbeIntervalMinutes, "15", 1, 1440,
+                      "Minutes between the agent's periodic health checks (inspection and self-probe)."));
+  t.push_back(integer(names::kJournalRetentionDays, "90", 1, 3650, "Days the journal keeps its records."));
+  return t;
+}
+
+const std::vector<Setting>& table() {
+  static const std::vector<Setting> t = build_table();
+  return t;
+}
+
+}  // namespace
+
+std::span<const Setting> policy_table() {
+  return table();
+}
+
+const Setting* find_setting(std::string_view name) {
+  for (const auto& s : table())
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const Setting* find_allow_switch(std::string_view action_id) {
+  if (action_id.empty()) return nullptr;
+  for (const auto& s : table())
+    if (s.action_id == action_id) return &s;
+  return nullptr;
+}
+
+std::string describe_type(const Setting& setting) {
+  switch (setting.type) {
+    case ValueType::kChoice: {
+      std::string out;
+      for (auto c : setting.choices) out += (out.empty() ? "" : " | ") + std::string(c);
+      return out;
+    }
+    case ValueType::kBool:
+      return "true | false";
+    case ValueType::kInteger:
+      return "integer " + std::to_string(setting.min) + ".." + std::to_string(setting.max);
+    case ValueType::kText:
+      return "text";
+  }
+  return "?";
+}
+
+}  // namespace rdpmend::policy

@@ -1,0 +1,24 @@
+#pragma once
+// The xrdp host's actions: the same ids as on Windows, for xrdp's files and daemon.
+//   repair-rdp-key-acl  the key file back to root:<xrdp group> 0640 (never through a symlink)
+//   regenerate-rdp-cert a new self-signed pair (OpenSSL), SAN = host name, written atomically
+//   start-rdp-service / restart-rdp-service  the configured restart command (an argv list)
+
+#include <string>
+#include <vector>
+
+#include "actions/action.h"
+
+namespace rdpmend::actions {
+
+struct XrdpActionConfig {
+  std::string xrdp_user = "xrdp";
+  std::vector<std::string> restart_command;  // e.g. {"systemctl", "restart", "xrdp"}; empty: not configured
+  std::string key_type = "rsa2048";           // rsa2048, rsa3072, ec-p256
+  int validity_days = 365;
+  std::string hostname;
+};
+
+ActionSet make_xrdp_actions(const XrdpActionConfig& config);
+
+}  // namespace rdpmend::actions

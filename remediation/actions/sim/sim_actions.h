@@ -1,0 +1,21 @@
+#pragma once
+// The simulated host's actions: every action id changes the shared snapshot the way the real action
+// changes a host, with the same preconditions (no change through a link, self-signed certificates
+// only), so whole scenarios (plan, apply, verify, roll back, crash recovery) run without an OS.
+
+#include <memory>
+
+#include "actions/action.h"
+
+namespace rdpmend::actions {
+
+// Test hooks: make the next apply of `action_id` fail, or make it "succeed" without fixing anything so
+// that verify fails and the executor must roll back.
+struct SimFaults {
+  std::string fail_apply;
+  std::string apply_without_effect;
+};
+
+ActionSet make_sim_actions(std::shared_ptr<inspect::HostState> state, std::shared_ptr<SimFaults> faults = nullptr);
+
+}  // namespace rdpmend::actions

@@ -1,0 +1,24 @@
+#pragma once
+// Port: who may read and write the journal's files. The journal records backups of security settings and
+// steers a privileged process, so only the system may touch it.
+// linux/: created with mode 0600 (owned by root when running as root); an existing file that anyone but its
+// owner may read or write, a file not owned by root while running as root, or a link, is refused.
+// windows/: created with the protected DACL D:P(A;;FA;;;SY)(A;;FA;;;BA) (SYSTEM and Administrators only);
+// an existing file whose DACL grants access to anyone but them and the account this process runs as is
+// refused; SQLite's -wal/-shm (created with the folder's inherited ACL) are given the same DACL after
+// opening. Never loosens anything; the parent folder must exist.
+
+#include <string>
+
+#include "common/result.h"
+
+namespace rdpmend::journal {
+
+// Before the database is opened: create `path` protected if it is missing, else check it (and its -wal/-shm
+// companions when they exist).
+Status prepare_database_file(const std::string& path);
+
+// After the database is opened: the -wal/-shm files SQLite created are protected like the database.
+Status protect_companion_files(const std::string& path);
+
+}  // namespace rdpmend::journal

@@ -1,0 +1,98 @@
+#include "cli/policy_command.h"
+
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/config_file.h"
+#include "cli/exit_codes.h"
+#include "policy_sources.h"
+
+namespace rdpmend::cli {
+namespace {
+
+std::string resolve_config_path(const std::string& requested) {
+  if (!requested.empty()) return requested;
+  std::error_code ec;
+  return std::filesystem::exists(kDefaultConfigPath, ec) ? std::string(kDefaultConfigPath) : std::string();
+}
+
+void print_json(const policy::Policy& p, const std::string& config_path, std::ostream& out) {
+  nlohmann::ordered_json j;
+  j["config"] = config_path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(config_path);
+  j["mode"] = policy::mode_name(p.mode);
+  auto settings = nlohmann::ordered_json::array();
+  for (const auto& v : p.values) {
+    settings.push_back({{"name", v.setting->name},
+                        {"value", v.value},
+                        {"source", policy::layer_name(v.layer)},
+                        {"origin", v.origin},
+                        {"default", v.setting->default_value},
+                        {"type", policy::describe_type(*v.setting)},
+                        {"help", v.setting->help}});
+  }
+  j["settings"] = settings;
+  auto warnings = nlohmann::ordered_json::array();
+  for (const auto& w : p.warnings)
+    warnings.push_back({{"origin", w.origin},
+                        {"name", w.name},
+                        {"value", w.value},
+                        {"reason", w.reason},
+                        {"message", w.message()}});
+  j["warnings"] = warnings;
+  auto errors = nlohmann::ordered_json::array();
+  for (const auto& e : p.errors) errors.push_back({{"object", e.object}, {"message", e.message()}});
+  j["errors"] = errors;
+  out << j.dump(2) << "\n";
+}
+
+void print_human(const policy::Policy& p, std::ostream& out) {
+  std::size_t width = 0;
+  for (const auto& v : p.values) width = std::max(width, v.setting->name.size());
+  out << "Effective policy (later sources win: default < local < group-policy)\n";
+  for (const auto& v : p.values) {
+    std::string value = v.value.empty() ? "(empty)" : v.value;
+    out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << std::string(v.setting->name)
+        << std::setw(18) << value << policy::layer_name(v.layer);
+    if (v.layer != policy::Layer::kDefault) out << " (" << v.origin << ")";
+    out << "\n";
+  }
+  if (!p.warnings.empty()) {
+    out << "\nIgnored values\n";
+    for (const auto& w : p.warnings) out << "  " << w.message() << "\n";
+  }
+  if (!p.errors.empty()) {
+    out << "\nSources not read\n";
+    for (const auto& e : p.errors) out << "  " << e.message() << "\n";
+  }
+}
+
+}  // namespace
+
+int run_policy_show(const PolicyShowOptions& options, std::ostream& out) {
+  policy::SourceOptions sources;
+  sources.config_path = resolve_config_path(options.config);
+  auto p = policy::load_policy(sources);
+  if (options.json)
+    print_json(p, sources.config_path, out);
+  else
+    print_human(p, out);
+  return p.errors.empty() ? kExitOk : kExitInputError;
+}
+
+void register_policy_command(CLI::App& app, int& exit_code) {
+  auto* policy_cmd = app.add_subcommand("policy", "The remediation policy");
+  policy_cmd->require_subcommand(1);
+  auto options = std::make_shared<PolicyShowOptions>();
+  auto* show = policy_cmd->add_subcommand(
+      "show", "The effective policy: each setting's value and where it came from, and ignored values");
+  show->add_option("--config", options->config,
+                   "Configuration file with a [policy] table (Linux; default /etc/rdpmend/rdpmend.toml)");
+  show->add_flag("--json", options->json, "Print one JSON object");
+  show->footer(std::string(kExitCodeHelp) + "\npolicy show: 0 shown, 3 a policy source could not be read.");
+  show->callback([options, &exit_code] { exit_code = run_policy_show(*options, std::cout); });
+}
+
+}  // namespace rdpmend::cli

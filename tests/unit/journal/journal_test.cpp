@@ -1,0 +1,462 @@
+#include "journal/journal.h"
+
+#include <SQLiteCpp/Database.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+
+#include "journal/file_protection.h"
+#include "journal/migrations.h"
+#include "journal_test_support.h"
+
+namespace rdpmend::journal {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::minutes;
+using ::testing::HasSubstr;
+
+class JournalTest : public test::JournalFolder {
+ protected:
+  static Intent intent(std::string key, std::string action = "repair-rdp-key-acl",
+                       std::string target = "/etc/xrdp/key.pem",
+                       std::string finding = "xrdp-key-unreadable") {
+    return Intent{std::nullopt, std::move(action), std::move(target), std::move(finding), std::move(key)};
+  }
+
+  // Records an action through to `outcome` and returns its row.
+  std::int64_t finished_action(Journal& journal, const std::string& key, ActionState outcome,
+                               const std::string& action = "repair-rdp-key-acl",
+                               const std::string& target = "/etc/xrdp/key.pem",
+                               const std::string& finding = "xrdp-key-unreadable") {
+    auto recorded = journal.record_intent(intent(key, action, target, finding));
+    EXPECT_TRUE(recorded) << recorded.error().message();
+    const std::int64_t row = recorded.value().action_row;
+    if (outcome == ActionState::kSucceeded || outcome == ActionState::kFailed) {
+      EXPECT_TRUE(journal.record_backup(row, "mode=0600", R"({"mode":"0600"})"));
+      EXPECT_TRUE(journal.record_applied(row));
+    }
+    if (outcome == ActionState::kSucceeded) {
+      EXPECT_TRUE(journal.record_verified(row, R"({"mode":"0640"})"));
+    }
+    auto done = journal.record_outcome(row, outcome);
+    EXPECT_TRUE(done) << done.error().message();
+    return row;
+  }
+};
+
+TEST_F(JournalTest, CreatesTheLatestSchemaFromNothing) {
+  Journal journal = open_journal();
+  EXPECT_EQ(journal.schema_version(), latest_schema_version());
+  EXPECT_GE(latest_schema_version(), 1);
+
+  SQLite::Database raw(path_, SQLite::OPEN_READONLY);
+  std::set<std::string> tables;
+  SQLite::Statement query(raw, "SELECT name FROM sqlite_master WHERE type = 'table'");
+  while (query.executeStep()) tables.insert(query.getColumn(0).getString());
+  for (const char* table :
+       {"events_seen", "findings", "plans", "actions", "policy_snapshots", "bookmarks", "audit"})
+    EXPECT_TRUE(tables.count(table)) << table;
+  EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST_F(JournalTest, MigratesAnEmptyExistingFile) {
+  ASSERT_TRUE(prepare_database_file(path_));  // an empty file, protected as the journal's
+  Journal journal = open_journal();
+  EXPECT_EQ(journal.schema_version(), latest_schema_version());
+}
+
+TEST_F(JournalTest, ReopeningKeepsTheData) {
+  std::int64_t row = 0;
+  {
+    Journal journal = open_journal();
+    row = finished_action(journal, "System:42", ActionState::kSucceeded);
+    ASSERT_TRUE(journal.save_bookmark({"System", "<BookmarkList/>"}));
+  }
+  Journal journal = open_journal();
+  auto found = journal.find_action(row);
+  ASSERT_TRUE(found) << found.error().message();
+  ASSERT_TRUE(found.value().has_value());
+  EXPECT_EQ(found.value()->state, ActionState::kSucceeded);
+  EXPECT_EQ(found.value()->backup, "mode=0600");
+  auto bookmark = journal.load_bookmark("System");
+  ASSERT_TRUE(bookmark);
+  EXPECT_EQ(bookmark.value(), "<BookmarkList/>");
+}
+
+TEST_F(JournalTest, RefusesADatabaseFromANewerRdpMend) {
+  { Journal journal = open_journal(); }
+  {
+    SQLite::Database raw(path_, SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version = " + std::to_string(latest_schema_version() + 1));
+  }
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_THAT(opened.error().message(), HasSubstr("newer than this RdpMend knows"));
+}
+
+TEST_F(JournalTest, IntentIsDurableBeforeAnyOutcome) {
+  std::int64_t intent_only = 0;
+  std::int64_t applied = 0;
+  {
+    Journal journal = open_journal();
+    auto recorded = journal.record_intent(intent("System:7"));
+    ASSERT_TRUE(recorded);
+    intent_only = recorded.value().action_row;
+    auto second =
+        journal.record_intent(intent("finding:rdp-cert-expired", "regenerate-rdp-cert", "listener"));
+    ASSERT_TRUE(second);
+    applied = second.value().action_row;
+    ASSERT_TRUE(journal.record_backup(applied, std::string("\0\1cert", 6), "{}"));
+    ASSERT_TRUE(journal.record_applied(applied));
+    finished_action(journal, "System:8", ActionState::kSucceeded);
+  }  // a restart: the connection goes away without any outcome for the first two
+  Journal journal = open_journal();
+  auto in_flight = journal.actions_in_flight();
+  ASSERT_TRUE(in_flight) << in_flight.error().message();
+  ASSERT_EQ(in_flight.value().size(), 2u);
+  EXPECT_EQ(in_flight.value()[0].id, intent_only);
+  EXPECT_EQ(in_flight.value()[0].state, ActionState::kIntent);
+  EXPECT_EQ(in_flight.value()[1].id, applied);
+  EXPECT_EQ(in_flight.value()[1].state, ActionState::kApplied);
+  EXPECT_EQ(in_flight.value()[1].backup, std::string("\0\1cert", 6));
+  EXPECT_TRUE(in_flight.value()[1].applied_at.has_value());
+}
+
+TEST_F(JournalTest, SameTriggerTwiceGivesOneAction) {
+  Journal journal = open_journal();
+  auto first = journal.record_intent(intent("System:1056"));
+  auto second = journal.record_intent(intent("System:1056"));
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
+  EXPECT_FALSE(first.value().duplicate);
+  EXPECT_TRUE(second.value().duplicate);
+  EXPECT_EQ(second.value().action_row, first.value().action_row);
+  auto history = journal.history(TimePoint{});
+  ASSERT_TRUE(history);
+  EXPECT_EQ(history.value().size(), 1u);
+}
+
+TEST_F(JournalTest, RefusesAnIncompleteIntent) {
+  Journal journal = open_journal();
+  auto recorded = journal.record_intent(intent(""));
+  ASSERT_FALSE(recorded);
+  EXPECT_THAT(recorded.error().message(), HasSubstr("idempotency key"));
+}
+
+TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
+  Journal journal = open_journal();
+  auto recorded = journal.record_intent(intent("System:9"));
+  ASSERT_TRUE(recorded);
+  const std::int64_t row = recorded.value().action_row;
+  now_ += minutes(1);
+  ASSERT_TRUE(journal.record_backup(row, "backup", R"({"before":1})"));
+  now_ += minutes(1);
+  ASSERT_TRUE(journal.record_applied(row));
+  now_ += minutes(1);
+  ASSERT_TRUE(journal.record_verified(row, R"({"after":1})"));
+  now_ += minutes(1);
+  ASSERT_TRUE(journal.record_outcome(row, ActionState::kSucceeded));
+  auto found = journal.find_action(row);
+  ASSERT_TRUE(found && found.value());
+  const ActionRecord& a = *found.value();
+  EXPECT_EQ(a.action, "repair-rdp-key-acl");
+  EXPECT_EQ(a.target, "/etc/xrdp/key.pem");
+  EXPECT_EQ(a.idempotency_key, "System:9");
+  EXPECT_EQ(a.before_state, R"({"before":1})");
+  EXPECT_EQ(a.after_state, R"({"after":1})");
+  EXPECT_EQ(*a.backup_at - a.intent_at, minutes(1));
+  EXPECT_EQ(*a.applied_at - a.intent_at, minutes(2));
+  EXPECT_EQ(*a.verified_at - a.intent_at, minutes(3));
+  EXPECT_EQ(*a.finished_at - a.intent_at, minutes(4));
+
+  // A finished action only moves on to rolled-back (the rollback command).
+  EXPECT_FALSE(journal.record_applied(row));
+  auto again = journal.record_outcome(row, ActionState::kFailed, "late");
+  ASSERT_FALSE(again);
+  EXPECT_THAT(again.error().message(), HasSubstr("already succeeded"));
+  ASSERT_TRUE(journal.record_outcome(row, ActionState::kRolledBack, "", "rollback requested"));
+  auto rolled = journal.find_action(row);
+  ASSERT_TRUE(rolled && rolled.value());
+  EXPECT_EQ(rolled.value()->state, ActionState::kRolledBack);
+  EXPECT_EQ(rolled.value()->reason, "rollback requested");
+}
+
+TEST_F(JournalTest, RefusesStepsOutOfOrderOrUnknown) {
+  Journal journal = open_journal();
+  auto recorded = journal.record_intent(intent("System:10"));
+  ASSERT_TRUE(recorded);
+  EXPECT_FALSE(journal.record_verified(recorded.value().action_row, "{}"));
+  EXPECT_FALSE(journal.record_outcome(recorded.value().action_row, ActionState::kApplied));
+  auto unknown = journal.record_applied(9999);
+  ASSERT_FALSE(unknown);
+  EXPECT_THAT(unknown.error().message(), HasSubstr("no such action"));
+  auto missing = journal.find_action(9999);
+  ASSERT_TRUE(missing);
+  EXPECT_FALSE(missing.value().has_value());
+  auto failed = journal.record_outcome(recorded.value().action_row, ActionState::kFailed, "access denied");
+  ASSERT_TRUE(failed);
+  auto found = journal.find_action(recorded.value().action_row);
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->error, "access denied");
+}
+
+TEST_F(JournalTest, HistoryIsOldestFirstAndStartsAtSince) {
+  Journal journal = open_journal();
+  const TimePoint start = now_;
+  finished_action(journal, "a", ActionState::kSucceeded);
+  now_ += hours(1);
+  const TimePoint second = now_;
+  finished_action(journal, "b", ActionState::kFailed);
+  now_ += hours(1);
+  finished_action(journal, "c", ActionState::kSkipped);
+
+  auto all = journal.history(start);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all.value().size(), 3u);
+  EXPECT_EQ(all.value()[0].idempotency_key, "a");
+  EXPECT_EQ(all.value()[1].idempotency_key, "b");
+  EXPECT_EQ(all.value()[2].idempotency_key, "c");
+  auto later = journal.history(second);
+  ASSERT_TRUE(later);
+  ASSERT_EQ(later.value().size(), 2u);
+  EXPECT_EQ(later.value()[0].idempotency_key, "b");
+  auto none = journal.history(now_ + minutes(1));
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none.value().empty());
+}
+
+TEST_F(JournalTest, CountsActionsThatMayHaveChangedSomethingForTheRateLimit) {
+  Journal journal = open_journal();
+  finished_action(journal, "old", ActionState::kSucceeded);
+  now_ += hours(2);
+  finished_action(journal, "1", ActionState::kSucceeded);
+  finished_action(journal, "2", ActionState::kFailed);
+  finished_action(journal, "3", ActionState::kSkipped);
+  finished_action(journal, "4", ActionState::kPreconditionFailed);
+  ASSERT_TRUE(journal.record_intent(intent("5")));  // in flight counts
+  auto count = journal.count_actions_since(now_ - hours(1));
+  ASSERT_TRUE(count);
+  EXPECT_EQ(count.value(), 3);
+}
+
+TEST_F(JournalTest, FindsTheLastSuccessForTheCooldown) {
+  Journal journal = open_journal();
+  auto none = journal.last_success("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none.value().has_value());
+  finished_action(journal, "1", ActionState::kSucceeded);
+  now_ += minutes(10);
+  const TimePoint second = now_;
+  finished_action(journal, "2", ActionState::kSucceeded);
+  now_ += minutes(10);
+  finished_action(journal, "3", ActionState::kFailed);
+  finished_action(journal, "4", ActionState::kSucceeded, "repair-rdp-key-acl", "/other");
+  auto last = journal.last_success("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  ASSERT_TRUE(last);
+  ASSERT_TRUE(last.value().has_value());
+  EXPECT_EQ(*last.value(), second);
+}
+
+TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {
+  Journal journal = open_journal();
+  auto finding = [&](const std::string& kind) {
+    Observations o;
+    o.findings.push_back({0, "host", kind, "/etc/xrdp/key.pem", "error", R"({"mode":"0600"})", now_});
+    ASSERT_TRUE(journal.record_observations(o));
+  };
+  finding("xrdp-key-unreadable");  // before any fix: not a recurrence
+  now_ += minutes(1);
+  finished_action(journal, "1", ActionState::kSucceeded);
+  for (int i = 0; i < 3; ++i) {
+    now_ += hours(1);
+    finding("xrdp-key-unreadable");
+  }
+  finding("xrdp-cert-key-mismatch");  // another finding
+  auto back = journal.recurrences_after_success("xrdp-key-unreadable", now_ - hours(24));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back.value(), 3);
+  auto recent = journal.recurrences_after_success("xrdp-key-unreadable", now_ - minutes(90));
+  ASSERT_TRUE(recent);
+  EXPECT_EQ(recent.value(), 0);  // the success itself is outside this window
+  auto other = journal.recurrences_after_success("xrdp-cert-key-mismatch", now_ - hours(24));
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other.value(), 0);
+}
+
+TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
+  Journal journal = open_journal();
+  auto none = journal.load_bookmark("System");
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(none.value().has_value());
+  Observations o;
+  o.events.push_back({"rdp-cert-create-failed", "System", 2, now_, now_ + minutes(1)});
+  o.bookmarks.push_back({"System", "<BookmarkList><Bookmark RecordId='10'/></BookmarkList>"});
+  ASSERT_TRUE(journal.record_observations(o));
+  o.events[0] = {"rdp-cert-create-failed", "System", 3, now_ - minutes(5), now_ + minutes(9)};
+  o.bookmarks[0].bookmark = "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>";
+  ASSERT_TRUE(journal.record_observations(o));
+  auto bookmark = journal.load_bookmark("System");
+  ASSERT_TRUE(bookmark && bookmark.value());
+  EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
+  auto seen = journal.events_seen();
+  ASSERT_TRUE(seen);
+  ASSERT_EQ(seen.value().size(), 1u);
+  EXPECT_EQ(seen.value()[0].count, 5);
+  EXPECT_EQ(seen.value()[0].first_seen, now_ - minutes(5));
+  EXPECT_EQ(seen.value()[0].last_seen, now_ + minutes(9));
+
+  // A failing group leaves the bookmark where it was.
+  Observations bad;
+  bad.bookmarks.push_back({"System", "<BookmarkList><Bookmark RecordId='30'/></BookmarkList>"});
+  bad.findings.push_back({0, "host", "x", "", "error", "{}", now_});
+  {
+    SQLite::Database raw(path_, SQLite::OPEN_READWRITE);
+    raw.exec("CREATE TRIGGER no_findings BEFORE INSERT ON findings BEGIN SELECT RAISE(ABORT, 'test'); END");
+  }
+  EXPECT_FALSE(journal.record_observations(bad));
+  bookmark = journal.load_bookmark("System");
+  ASSERT_TRUE(bookmark && bookmark.value());
+  EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
+}
+
+TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
+  Journal journal = open_journal();
+  Plan plan;
+  plan.mode = "Approve";
+  plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"},
+                  {"restart-rdp-service", "xrdp", ""}};
+  plan.left_out = {{"regenerate-rdp-cert", "listener", "cooldown"}};
+  auto id = journal.save_plan(plan);
+  ASSERT_TRUE(id) << id.error().message();
+  ASSERT_TRUE(journal.set_plan_state(id.value(), PlanState::kApproved));
+  EXPECT_FALSE(journal.set_plan_state(id.value() + 100, PlanState::kApproved));
+  auto found = journal.find_plan(id.value());
+  ASSERT_TRUE(found && found.value());
+  EXPECT_EQ(found.value()->state, PlanState::kApproved);
+  EXPECT_EQ(found.value()->mode, "Approve");
+  EXPECT_EQ(found.value()->created_at, now_);
+  ASSERT_EQ(found.value()->actions.size(), 2u);
+  EXPECT_EQ(found.value()->actions[1].action, "restart-rdp-service");
+  ASSERT_EQ(found.value()->left_out.size(), 1u);
+  EXPECT_EQ(found.value()->left_out[0].reason, "cooldown");
+
+  Intent in_plan = intent("plan-key");
+  in_plan.plan_id = id.value();
+  auto recorded = journal.record_intent(in_plan);
+  ASSERT_TRUE(recorded);
+  auto action = journal.find_action(recorded.value().action_row);
+  ASSERT_TRUE(action && action.value());
+  EXPECT_EQ(action.value()->plan_id, id.value());
+  in_plan.plan_id = id.value() + 100;  // no such plan: the foreign key refuses it
+  in_plan.idempotency_key = "other";
+  EXPECT_FALSE(journal.record_intent(in_plan));
+}
+
+TEST_F(JournalTest, KeepsPolicySnapshotsAndAuditEntries) {
+  Journal journal = open_journal();
+  ASSERT_TRUE(journal.save_policy_snapshot(R"({"Mode":"Observe"})"));
+  ASSERT_TRUE(journal.save_policy_snapshot(R"({"Mode":"Auto"})"));
+  auto latest = journal.latest_policy_snapshot();
+  ASSERT_TRUE(latest && latest.value());
+  EXPECT_EQ(*latest.value(), R"({"Mode":"Auto"})");
+  ASSERT_TRUE(journal.record_audit("event-gap", "records 10-20 missing on System", R"({"from":10})"));
+  auto audit = journal.audit_since(TimePoint{});
+  ASSERT_TRUE(audit);
+  ASSERT_EQ(audit.value().size(), 1u);
+  EXPECT_EQ(audit.value()[0].kind, "event-gap");
+}
+
+TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
+  Journal journal = open_journal();
+  const std::int64_t old_done = finished_action(journal, "old", ActionState::kSucceeded);
+  auto old_in_flight = journal.record_intent(intent("old-in-flight"));
+  ASSERT_TRUE(old_in_flight);
+  Observations o;
+  o.events.push_back({"rdp-listener-failed", "System", 1, now_, now_});
+  o.findings.push_back({0, "host", "rdp-cert-expired", "", "error", "{}", now_});
+  ASSERT_TRUE(journal.record_observations(o));
+  ASSERT_TRUE(journal.save_policy_snapshot("{}"));
+  ASSERT_TRUE(journal.record_audit("breaker-open", "stopped"));
+  Plan plan;
+  plan.mode = "Auto";
+  ASSERT_TRUE(journal.save_plan(plan));
+
+  now_ += hours(24 * 40);
+  const std::int64_t recent = finished_action(journal, "recent", ActionState::kSucceeded);
+  auto pruned = journal.prune(std::chrono::days(30));
+  ASSERT_TRUE(pruned) << pruned.error().message();
+  EXPECT_EQ(pruned.value().actions, 1);
+  EXPECT_EQ(pruned.value().findings, 1);
+  EXPECT_EQ(pruned.value().events_seen, 1);
+  EXPECT_EQ(pruned.value().plans, 1);
+  EXPECT_EQ(pruned.value().audit, 1);
+  EXPECT_EQ(pruned.value().policy_snapshots, 0);  // the latest stays
+
+  auto gone = journal.find_action(old_done);
+  ASSERT_TRUE(gone);
+  EXPECT_FALSE(gone.value().has_value());
+  auto kept = journal.find_action(old_in_flight.value().action_row);
+  ASSERT_TRUE(kept);
+  EXPECT_TRUE(kept.value().has_value());
+  auto kept_recent = journal.find_action(recent);
+  ASSERT_TRUE(kept_recent);
+  EXPECT_TRUE(kept_recent.value().has_value());
+}
+
+TEST_F(JournalTest, GarbageFileIsReportedAsCorrupt) {
+  ASSERT_TRUE(prepare_database_file(path_));  // protected as the journal's: only the content is wrong
+  {
+    std::ofstream garbage(path_, std::ios::binary);
+    for (int i = 0; i < 4096; ++i) garbage.put(static_cast<char>((i * 37 + 11) & 0xff));
+  }
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_THAT(opened.error().message(), HasSubstr("corrupt"));
+  EXPECT_THAT(opened.error().message(), HasSubstr("no change will be made"));
+}
+
+TEST_F(JournalTest, DamagedPageIsReportedAsCorrupt) {
+  {
+    Journal journal = open_journal();
+    for (int i = 0; i < 50; ++i)
+      finished_action(journal, "key-" + std::to_string(i), ActionState::kSucceeded);
+  }
+  {
+    std::fstream file(path_, std::ios::binary | std::ios::in | std::ios::out);
+    ASSERT_TRUE(file);
+    file.seekp(4096);  // page 2 onwards: the first tables' b-tree pages
+    for (int i = 0; i < 4096 * 4; ++i) file.put(static_cast<char>((i * 91 + 7) & 0xff));
+  }
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_THAT(opened.error().message(), HasSubstr("corrupt"));
+}
+
+TEST_F(JournalTest, LockedDatabaseIsAnErrorNotAnException) {
+  Journal journal = open_journal();
+  SQLite::Database other(path_, SQLite::OPEN_READWRITE);
+  other.exec("BEGIN EXCLUSIVE");
+  auto recorded = journal.record_intent(intent("System:1"));
+  ASSERT_FALSE(recorded);
+  EXPECT_THAT(recorded.error().message(), HasSubstr("locked by another connection"));
+  other.exec("ROLLBACK");
+  EXPECT_TRUE(journal.record_intent(intent("System:1")));
+}
+
+TEST_F(JournalTest, OpeningAnExclusivelyLockedDatabaseIsAnError) {
+  { Journal journal = open_journal(); }
+  SQLite::Database other(path_, SQLite::OPEN_READWRITE);
+  // A rollback-journal connection's EXCLUSIVE lock is on the database file itself (and leaves no -wal/-shm).
+  other.exec("PRAGMA journal_mode = DELETE");
+  other.exec("BEGIN EXCLUSIVE");
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_THAT(opened.error().message(), HasSubstr("locked by another connection"));
+  other.exec("ROLLBACK");
+}
+
+}  // namespace
+}  // namespace rdpmend::journal

@@ -1,0 +1,48 @@
+#pragma once
+// A journal in a fresh temporary folder, with a clock the test moves.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "journal/journal.h"
+
+namespace rdpmend::journal::test {
+
+class JournalFolder : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::random_device random;
+    folder_ = std::filesystem::temp_directory_path() / ("rdpmend-journal-test-" + std::to_string(random()));
+    std::filesystem::create_directories(folder_);
+    path_ = (folder_ / "journal.db").string();
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+
+  Options options() {
+    Options o;
+    o.busy_timeout = std::chrono::milliseconds(100);
+    o.now = [this] { return now_; };
+    return o;
+  }
+
+  // Opens the journal, failing the test with the error's text when it cannot.
+  Journal open_journal() {
+    auto opened = Journal::open(path_, options());
+    if (!opened) ADD_FAILURE() << opened.error().message();
+    if (!opened) std::abort();
+    return std::move(opened).value();
+  }
+
+  std::filesystem::path folder_;
+  std::string path_;
+  TimePoint now_ = TimePoint(std::chrono::sys_days(std::chrono::year(2026) / 11 / 25).time_since_epoch());
+};
+
+}  // namespace rdpmend::journal::test

@@ -1,0 +1,70 @@
+#include "journal/file_protection.h"
+
+#include <windows.h>
+
+#include <aclapi.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sddl.h>
+
+#include "../../../windows/wine_detect.h"
+#include "../journal_test_support.h"
+#include "inspect/sddl.h"
+#include "platform/windows/win_text.h"
+
+namespace rdpmend::journal {
+namespace {
+
+using ::testing::HasSubstr;
+
+class JournalFileProtectionTest : public test::JournalFolder {};
+
+TEST_F(JournalFileProtectionTest, CreatesTheDatabase) {
+  Journal journal = open_journal();
+  ASSERT_TRUE(journal.record_intent({std::nullopt, "start-rdp-service", "TermService", "", "k"}));
+  EXPECT_NE(GetFileAttributesW(win::widen(path_).c_str()), INVALID_FILE_ATTRIBUTES);
+}
+
+TEST_F(JournalFileProtectionTest, GivesOnlySystemAndAdministratorsAccess) {
+  RDPMEND_SKIP_UNDER_WINE("Wine stores no DACLs");
+  { Journal journal = open_journal(); }
+  PSECURITY_DESCRIPTOR raw_sd = nullptr;
+  PACL dacl = nullptr;
+  ASSERT_EQ(GetNamedSecurityInfoW(win::widen(path_).c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION,
+                                  nullptr, nullptr, &dacl, nullptr, &raw_sd),
+            static_cast<DWORD>(ERROR_SUCCESS));
+  wchar_t* raw_text = nullptr;
+  ASSERT_TRUE(ConvertSecurityDescriptorToStringSecurityDescriptorW(
+      raw_sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &raw_text, nullptr));
+  const std::string sddl = win::narrow(raw_text);
+  LocalFree(raw_text);
+  LocalFree(raw_sd);
+  auto actual = inspect::parse_sddl(sddl);
+  auto expected = inspect::parse_sddl("D:P(A;;FA;;;SY)(A;;FA;;;BA)");
+  ASSERT_TRUE(actual && expected);
+  EXPECT_TRUE(inspect::compare_security_descriptors(actual.value(), expected.value()).empty()) << sddl;
+}
+
+TEST_F(JournalFileProtectionTest, RefusesADatabaseEveryoneCanRead) {
+  RDPMEND_SKIP_UNDER_WINE("Wine stores no DACLs");
+  { Journal journal = open_journal(); }
+  PSECURITY_DESCRIPTOR raw_sd = nullptr;
+  ASSERT_TRUE(ConvertStringSecurityDescriptorToSecurityDescriptorW(L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FR;;;WD)",
+                                                                   SDDL_REVISION_1, &raw_sd, nullptr));
+  BOOL present = FALSE;
+  BOOL defaulted = FALSE;
+  PACL dacl = nullptr;
+  ASSERT_TRUE(GetSecurityDescriptorDacl(raw_sd, &present, &dacl, &defaulted));
+  std::wstring file = win::widen(path_);
+  ASSERT_EQ(SetNamedSecurityInfoW(file.data(), SE_FILE_OBJECT,
+                                  DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr,
+                                  nullptr, dacl, nullptr),
+            static_cast<DWORD>(ERROR_SUCCESS));
+  LocalFree(raw_sd);
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_THAT(opened.error().message(), HasSubstr("gives WD access"));
+}
+
+}  // namespace
+}  // namespace rdpmend::journal
