@@ -1,0 +1,104 @@
+#include "plan/planner.h"
+
+#include <algorithm>
+
+namespace rdpmend::plan {
+namespace {
+
+bool is_service_restart(const std::string& id) {
+  return id == "restart-rdp-service";
+}
+
+}  // namespace
+
+Plan make_plan(const PlanInput& in) {
+  Plan plan;
+  plan.mode = in.policy.mode;
+  int runnable = 0;
+  bool earlier_change = false;
+  for (const auto& id : in.diagnosis.actions) {
+    PlannedAction p;
+    p.action = id;
+    for (const auto& f : in.diagnosis.findings)
+      if (std::find(f.rule->actions.begin(), f.rule->actions.end(), id) != f.rule->actions.end())
+        p.findings.push_back(f.rule->id);
+    actions::Action* action = in.actions.find(id);
+    if (action) p.target = action->target(in.state);
+
+    auto skip = [&](std::string reason) {
+      p.reason = std::move(reason);
+      plan.actions.push_back(p);
+    };
+    if (!action) {
+      skip("not available on this host");
+      continue;
+    }
+    if (in.policy.mode == policy::Mode::kOff) {
+      skip("policy Mode is Off");
+      continue;
+    }
+    if (in.policy.mode == policy::Mode::kObserve) {
+      skip("policy Mode is Observe: findings are reported, nothing is changed");
+      continue;
+    }
+    if (!in.policy.allows(id)) {
+      skip("policy does not allow " + id);
+      continue;
+    }
+    std::string breaker;
+    if (in.history.recurrences_after_success)
+      for (const auto& f : p.findings) {
+        int n = in.history.recurrences_after_success(f);
+        if (n >= in.policy.breaker_recurrences)
+          breaker = "circuit breaker: " + f + " came back " + std::to_string(n) + " times within " +
+                    std::to_string(in.policy.breaker_window_hours) +
+                    " h after a fix; an administrator must look";
+      }
+    if (!breaker.empty()) {
+      skip(breaker);
+      continue;
+    }
+    if (in.history.last_success) {
+      if (auto last = in.history.last_success(id, p.target)) {
+        auto ago = std::chrono::duration_cast<std::chrono::minutes>(in.now - *last).count();
+        if (ago < in.policy.cooldown_minutes) {
+          skip("cooldown: " + id + " on " + p.target + " succeeded " + std::to_string(ago) +
+               " min ago (CooldownMinutes " + std::to_string(in.policy.cooldown_minutes) + ")");
+          continue;
+        }
+      }
+    }
+    if (!in.policy.maintenance_window.always() &&
+        !in.policy.maintenance_window.contains(in.local_weekday, in.local_minute)) {
+      skip("outside the maintenance window");
+      continue;
+    }
+    if (is_service_restart(id)) {
+      if (!earlier_change) {
+        skip("nothing to restart for: no change before it runs now");
+        continue;
+      }
+      if (!in.policy.allow_service_restart_with_active_sessions && in.active_sessions.value_or(1) > 0) {
+        skip(in.active_sessions ? std::to_string(*in.active_sessions) +
+                                      " active sessions (AllowServiceRestartWithActiveSessions is off)"
+                                : "active sessions unknown (AllowServiceRestartWithActiveSessions is off)");
+        continue;
+      }
+    }
+    if (in.history.actions_last_hour + runnable >= in.policy.max_actions_per_hour) {
+      skip("rate limit: MaxActionsPerHour " + std::to_string(in.policy.max_actions_per_hour) + " reached");
+      continue;
+    }
+    if (in.policy.mode == policy::Mode::kApprove) {
+      skip("awaits approval (Mode Approve)");
+      continue;
+    }
+    p.run = true;
+    ++runnable;
+    earlier_change = true;
+    plan.actions.push_back(p);
+  }
+  return plan;
+}
+
+}  // namespace rdpmend::plan

@@ -1,0 +1,56 @@
+#pragma once
+// The planner: findings -> the actions that will run now, in order, and for every action left out the
+// reason (policy mode, not allowed, circuit breaker, cooldown, maintenance window, active sessions, rate
+// limit, awaiting approval). A pure function: the journal's answers come in through PlanHistory.
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actions/action.h"
+#include "diagnosis/diagnosis.h"
+#include "inspect/host_state.h"
+#include "policy.h"  // policies/: the effective policy
+
+namespace rdpmend::plan {
+
+using TimePoint = std::chrono::system_clock::time_point;
+
+// What the journal knows (the executor fills these from journal queries).
+struct PlanHistory {
+  int actions_last_hour = 0;
+  std::function<std::optional<TimePoint>(const std::string& action, const std::string& target)> last_success;
+  // How often a finding came back after a successful fix, within the breaker window.
+  std::function<int(const std::string& finding)> recurrences_after_success;
+};
+
+struct PlanInput {
+  const diagnosis::Diagnosis& diagnosis;
+  const inspect::HostState& state;
+  const actions::ActionSet& actions;
+  const policy::Policy& policy;
+  PlanHistory history;
+  TimePoint now;
+  int local_weekday = 0;               // 0 = Sunday, for the maintenance window
+  int local_minute = 0;                // minutes after local midnight
+  std::optional<int> active_sessions;  // unknown: treated as "there may be sessions"
+};
+
+struct PlannedAction {
+  std::string action;
+  std::string target;
+  std::vector<std::string> findings;  // what it fixes
+  bool run = false;
+  std::string reason;  // why it does not run now
+};
+
+struct Plan {
+  policy::Mode mode = policy::Mode::kObserve;
+  std::vector<PlannedAction> actions;
+};
+
+Plan make_plan(const PlanInput& input);
+
+}  // namespace rdpmend::plan

@@ -1,0 +1,155 @@
+// The planner on the simulated host: what runs, in which order, and a reason for everything left out.
+
+#include "plan/planner.h"
+
+#include <gtest/gtest.h>
+
+#include "actions/sim/sim_actions.h"
+#include "inspect/host_state_json.h"
+
+namespace rdpmend::plan {
+namespace {
+
+using namespace std::chrono_literals;
+
+policy::Policy policy_with(std::map<std::string, policy::RawValue> values) {
+  return policy::build_policy({policy::SourceValues{policy::Layer::kLocal, "test", std::move(values)}});
+}
+
+struct Fixture {
+  std::shared_ptr<inspect::HostState> state;
+  actions::ActionSet actions;
+  diagnosis::Diagnosis diagnosis;
+};
+
+// MachineKeys drift + an expired certificate: repair the ACL, regenerate, restart.
+Fixture broken_host() {
+  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
+  s.machinekeys_acl->matches_default = false;
+  s.certificate.info->expired = true;
+  auto state = std::make_shared<inspect::HostState>(s);
+  Fixture f{state, actions::make_sim_actions(state), {}};
+  f.diagnosis = diagnosis::diagnose(*state, {}, diagnosis::default_diagnosis_catalog());
+  return f;
+}
+
+const PlannedAction& find(const Plan& p, const std::string& id) {
+  for (const auto& a : p.actions)
+    if (a.action == id) return a;
+  throw std::runtime_error("no " + id);
+}
+
+const std::map<std::string, policy::RawValue> kAutoAllowAll = {
+    {"Mode", std::string("Auto")},
+    {"AllowRepairMachineKeysAcl", true},
+    {"AllowRegenerateRdpCert", true},
+    {"AllowRestartRdpService", true},
+    {"AllowServiceRestartWithActiveSessions", true}};
+
+TEST(Planner, AutoWithEverythingAllowedRunsAllInOrder) {
+  auto f = broken_host();
+  auto pol = policy_with(kAutoAllowAll);
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  ASSERT_EQ(plan.actions.size(), 3u);
+  EXPECT_EQ(plan.actions[0].action, "repair-machinekeys-acl");
+  EXPECT_EQ(plan.actions[1].action, "regenerate-rdp-cert");
+  EXPECT_EQ(plan.actions[2].action, "restart-rdp-service");
+  for (const auto& a : plan.actions) EXPECT_TRUE(a.run) << a.action << ": " << a.reason;
+  EXPECT_EQ(find(plan, "regenerate-rdp-cert").findings,
+            (std::vector<std::string>{"rdp-cert-expired", "machinekeys-acl-drift"}));
+}
+
+TEST(Planner, ObserveChangesNothingAndSaysSo) {
+  auto f = broken_host();
+  auto pol = policy_with({});  // the default: Observe
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  for (const auto& a : plan.actions) {
+    EXPECT_FALSE(a.run);
+    EXPECT_NE(a.reason.find("Observe"), std::string::npos);
+  }
+}
+
+TEST(Planner, GivesAReasonForEveryGate) {
+  auto f = broken_host();
+  auto now = std::chrono::system_clock::now();
+  {
+    auto m = kAutoAllowAll;
+    m["AllowRegenerateRdpCert"] = false;
+    auto pol = policy_with(m);
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 0});
+    EXPECT_EQ(find(plan, "regenerate-rdp-cert").reason, "policy does not allow regenerate-rdp-cert");
+  }
+  {
+    auto pol = policy_with(kAutoAllowAll);
+    PlanHistory h;
+    h.last_success = [&](const std::string& a, const std::string&) -> std::optional<TimePoint> {
+      if (a == "repair-machinekeys-acl") return now - 5min;
+      return std::nullopt;
+    };
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    EXPECT_NE(find(plan, "repair-machinekeys-acl").reason.find("cooldown"), std::string::npos);
+    EXPECT_TRUE(find(plan, "regenerate-rdp-cert").run);
+  }
+  {
+    auto pol = policy_with(kAutoAllowAll);
+    PlanHistory h;
+    h.recurrences_after_success = [](const std::string& finding) {
+      return finding == "rdp-cert-expired" ? 3 : 0;
+    };
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    EXPECT_NE(find(plan, "regenerate-rdp-cert").reason.find("circuit breaker: rdp-cert-expired"),
+              std::string::npos);
+  }
+  {
+    auto pol = policy_with(kAutoAllowAll);
+    PlanHistory h;
+    h.actions_last_hour = 3;  // MaxActionsPerHour defaults to 4
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    EXPECT_TRUE(plan.actions[0].run);
+    EXPECT_NE(plan.actions[1].reason.find("rate limit"), std::string::npos);
+  }
+  {
+    auto m = kAutoAllowAll;
+    m["AllowServiceRestartWithActiveSessions"] = false;
+    auto pol = policy_with(m);
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 2});
+    EXPECT_EQ(find(plan, "restart-rdp-service").reason,
+              "2 active sessions (AllowServiceRestartWithActiveSessions is off)");
+    auto unknown = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, std::nullopt});
+    EXPECT_NE(find(unknown, "restart-rdp-service").reason.find("unknown"), std::string::npos);
+  }
+  {
+    auto m = kAutoAllowAll;
+    m["MaintenanceWindow"] = std::string("Sat 02:00-04:00");
+    auto pol = policy_with(m);
+    ASSERT_TRUE(pol.warnings.empty()) << pol.warnings[0].message();
+    auto closed = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 1 /* Monday */, 600, 0});
+    EXPECT_EQ(closed.actions[0].reason, "outside the maintenance window");
+    auto open = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 6 /* Saturday */, 150, 0});
+    EXPECT_TRUE(open.actions[0].run);
+  }
+  {
+    auto m = kAutoAllowAll;
+    m["Mode"] = std::string("Approve");
+    auto pol = policy_with(m);
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 0});
+    EXPECT_EQ(plan.actions[0].reason, "awaits approval (Mode Approve)");
+  }
+}
+
+TEST(Planner, NoRestartWhenNothingBeforeItRuns) {
+  auto f = broken_host();
+  auto m = kAutoAllowAll;
+  m["AllowRepairMachineKeysAcl"] = false;
+  m["AllowRegenerateRdpCert"] = false;
+  auto pol = policy_with(m);
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  EXPECT_FALSE(find(plan, "restart-rdp-service").run);
+  EXPECT_NE(find(plan, "restart-rdp-service").reason.find("nothing to restart for"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rdpmend::plan
