@@ -119,16 +119,9 @@ DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
     rule.id = string_at(f, "id", where);
     if (!finding_ids.insert(rule.id).second) throw Bad{where, "duplicate finding '" + rule.id + "'"};
     std::string severity = string_at(f, "severity", where);
-    if (severity == "info")
-      rule.severity = events::Severity::kInfo;
-    else if (severity == "warning")
-      rule.severity = events::Severity::kWarning;
-    else if (severity == "error")
-      rule.severity = events::Severity::kError;
-    else if (severity == "critical")
-      rule.severity = events::Severity::kCritical;
-    else
-      throw Bad{where, "severity '" + severity + "' is not info, warning, error or critical"};
+    auto parsed = events::parse_severity(severity);
+    if (!parsed) throw Bad{where, "severity '" + severity + "' is not info, warning, error or critical"};
+    rule.severity = *parsed;
     rule.summary = string_at(f, "summary", where);
     rule.platforms = strings_at(f, "platforms", where);
     for (const auto& p : rule.platforms)

@@ -31,6 +31,12 @@ std::string_view severity_name(Severity s) {
   return "warning";
 }
 
+std::optional<Severity> parse_severity(std::string_view name) {
+  for (Severity s : {Severity::kInfo, Severity::kWarning, Severity::kError, Severity::kCritical})
+    if (severity_name(s) == name) return s;
+  return std::nullopt;
+}
+
 const SymptomDefinition* Catalog::symptom(std::string_view id) const {
   for (const auto& s : symptoms)
     if (s.id == id) return &s;
@@ -253,16 +259,10 @@ Catalog parse_catalog_json(const json& root) {
       throw ParseFailure{where, "id '" + def.id + "' is not kebab-case"};
     if (!ids.insert(def.id).second) throw ParseFailure{where, "duplicate id '" + def.id + "'"};
     std::string severity = get_string(s, "severity", where);
-    if (severity == "info")
-      def.severity = Severity::kInfo;
-    else if (severity == "warning")
-      def.severity = Severity::kWarning;
-    else if (severity == "error")
-      def.severity = Severity::kError;
-    else if (severity == "critical")
-      def.severity = Severity::kCritical;
-    else
+    auto parsed = parse_severity(severity);
+    if (!parsed)
       throw ParseFailure{where, "severity '" + severity + "' is not info, warning, error or critical"};
+    def.severity = *parsed;
     if (s.contains("remediable")) {
       if (!s["remediable"].is_boolean()) throw ParseFailure{where, "'remediable' must be true or false"};
       def.remediable = s["remediable"].get<bool>();

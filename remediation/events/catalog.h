@@ -17,6 +17,8 @@ namespace rdpmend::events {
 
 enum class Severity { kInfo, kWarning, kError, kCritical };
 std::string_view severity_name(Severity s);
+// The inverse of severity_name; nullopt for any other text.
+std::optional<Severity> parse_severity(std::string_view name);
 
 struct SymptomDefinition {
   std::string id;

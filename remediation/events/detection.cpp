@@ -72,12 +72,14 @@ bool Detector::add(const Event& event) {
   ++events_seen_;
   bool matched_symptom = false;
   const ContextRule* context = nullptr;
-  std::vector<std::size_t> hits;
+  // Each symptom once, with the first rule that matched it (its details describe the evidence).
+  std::vector<std::pair<std::size_t, const Matcher*>> hits;
   for (const auto& rule : catalog_.rules) {
     if (!rule.match.matches(event)) continue;
     for (std::size_t i = 0; i < catalog_.symptoms.size(); ++i)
-      if (catalog_.symptoms[i].id == rule.symptom && std::find(hits.begin(), hits.end(), i) == hits.end())
-        hits.push_back(i);
+      if (catalog_.symptoms[i].id == rule.symptom &&
+          std::none_of(hits.begin(), hits.end(), [i](const auto& h) { return h.first == i; }))
+        hits.emplace_back(i, &rule.match);
   }
   if (hits.empty()) {
     for (const auto& c : catalog_.context)
@@ -100,14 +102,8 @@ bool Detector::add(const Event& event) {
   }
   ++events_matched_;
 
-  for (std::size_t index : hits) {
+  for (const auto& [index, matcher] : hits) {
     matched_symptom = true;
-    const Matcher* matcher = nullptr;
-    for (const auto& rule : catalog_.rules)
-      if (rule.symptom == catalog_.symptoms[index].id && rule.match.matches(event)) {
-        matcher = &rule.match;
-        break;
-      }
     Evidence ev = make_evidence(event, *matcher);
     auto& report = reports_[index];
     ++report.count;

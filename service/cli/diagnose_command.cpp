@@ -177,9 +177,10 @@ void register_diagnose_command(CLI::App& app, int& exit_code) {
       auto d = diagnosis::diagnosis_to_json(result, catalog);
       j["findings"] = d["findings"];
       j["actions"] = d["actions"];
-      j["probe"] = inspect::host_state_to_json(in.state)["self_probe"];
+      auto state = inspect::host_state_to_json(in.state);
+      j["probe"] = state["self_probe"];
       j["unconfirmed_symptoms"] = d["unconfirmed_symptoms"];
-      j["state"] = inspect::host_state_to_json(in.state);
+      j["state"] = std::move(state);
       auto errors = nlohmann::ordered_json::array();
       for (const auto& e : in.state.errors) errors.push_back(e);
       for (const auto& e : event_errors) errors.push_back(e.text());

@@ -6,23 +6,7 @@ rdpmend=$1
 data=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-check() {
-  if [[ $2 != "$3" ]]; then
-    echo "FAIL $1: exit status $3, expected $2"
-    failures=$((failures + 1))
-  else
-    echo "ok   $1"
-  fi
-}
-json_check() {
-  if python3 -c "import json,sys; j=json.load(open(sys.argv[1])); sys.exit(0 if ($2) else 1)" "$3"; then
-    echo "ok   $1"
-  else
-    echo "FAIL $1: $2 is false for $(head -c 600 "$3")"
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 healthy=$data/hosts/windows-healthy.json
 
 "$rdpmend" diagnose --host "sim:$healthy" --json >"$tmp/healthy.json"

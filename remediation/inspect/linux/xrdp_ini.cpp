@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "util/encoding.h"
+
 namespace rdpmend::inspect::linux_host {
 namespace {
 
@@ -13,12 +15,6 @@ std::string trim(std::string s) {
   if (b == std::string::npos) return "";
   auto e = s.find_last_not_of(" \t\r");
   return s.substr(b, e - b + 1);
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
 }
 
 std::optional<std::uint16_t> port_number(const std::string& text) {
@@ -49,14 +45,14 @@ Result<ListenerSettings> parse_xrdp_ini(const std::string& text, const std::stri
     if (line.front() == '[') {
       if (line.back() != ']')
         return Error{"read xrdp.ini", "line " + std::to_string(number), "unclosed section"};
-      section = lower(line.substr(1, line.size() - 2));
+      section = util::to_lower_ascii(line.substr(1, line.size() - 2));
       saw_globals |= section == "globals";
       continue;
     }
     if (section != "globals") continue;
     auto eq = line.find('=');
     if (eq == std::string::npos) continue;
-    std::string key = lower(trim(line.substr(0, eq)));
+    std::string key = util::to_lower_ascii(trim(line.substr(0, eq)));
     std::string value = trim(line.substr(eq + 1));
     if (key == "port") {
       if (value.starts_with("tcp://") || value.starts_with("tcp6://")) {
@@ -80,7 +76,7 @@ Result<ListenerSettings> parse_xrdp_ini(const std::string& text, const std::stri
     } else if (key == "address") {
       if (s.address.empty()) s.address = value;
     } else if (key == "security_layer") {
-      std::string v = lower(value);
+      std::string v = util::to_lower_ascii(value);
       if (v == "rdp")
         s.security_layer = 0;
       else if (v == "negotiate")
