@@ -8,9 +8,12 @@
 
 #include "cli/diagnose_command.h"
 #include "cli/exit_codes.h"
+#include "cli/fix_command.h"
+#include "cli/history_command.h"
 #include "cli/logging.h"
 #include "cli/policy_command.h"
 #include "cli/probe_command.h"
+#include "cli/rollback_command.h"
 #include "cli/scan_command.h"
 #include "cli/version_command.h"
 
@@ -33,6 +36,10 @@ int main(int argc, char** argv) {
   register_diagnose_command(app, exit_code);
   register_collect_command(app, exit_code);
   register_policy_command(app, exit_code);
+  register_fix_command(app, exit_code);
+  register_approve_command(app, exit_code);
+  register_rollback_command(app, exit_code);
+  register_history_command(app, exit_code);
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {

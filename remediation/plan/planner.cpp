@@ -11,7 +11,7 @@ bool is_service_restart(const std::string& id) {
 
 }  // namespace
 
-Plan make_plan(const PlanInput& in) {
+Plan make_plan(const PlanInput& in, const PlanScope& scope) {
   Plan plan;
   plan.mode = in.policy.mode;
   int runnable = 0;
@@ -31,6 +31,10 @@ Plan make_plan(const PlanInput& in) {
     };
     if (!action) {
       skip("not available on this host");
+      continue;
+    }
+    if (!scope.only.empty() && std::find(scope.only.begin(), scope.only.end(), id) == scope.only.end()) {
+      skip("not selected (--only)");
       continue;
     }
     if (in.policy.mode == policy::Mode::kOff) {
@@ -89,7 +93,10 @@ Plan make_plan(const PlanInput& in) {
       skip("rate limit: MaxActionsPerHour " + std::to_string(in.policy.max_actions_per_hour) + " reached");
       continue;
     }
-    if (in.policy.mode == policy::Mode::kApprove) {
+    if (in.policy.mode == policy::Mode::kApprove && !scope.approved) {
+      p.awaits_approval = true;
+      ++runnable;  // counts against the rate limit as if approved, so the approved plan fits it
+      earlier_change = true;
       skip("awaits approval (Mode Approve)");
       continue;
     }

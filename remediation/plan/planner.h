@@ -38,12 +38,19 @@ struct PlanInput {
   std::optional<int> active_sessions;  // unknown: treated as "there may be sessions"
 };
 
+// What an administrator narrowed or allowed by hand.
+struct PlanScope {
+  std::vector<std::string> only;  // only these action ids may run (`fix --only`); empty: all
+  bool approved = false;          // `approve PLAN_ID`: Mode Approve runs the plan like Auto
+};
+
 struct PlannedAction {
   std::string action;
   std::string target;
   std::vector<std::string> findings;  // what it fixes
   bool run = false;
-  std::string reason;  // why it does not run now
+  bool awaits_approval = false;  // Mode Approve: would run once approved
+  std::string reason;            // why it does not run now
 };
 
 struct Plan {
@@ -51,6 +58,6 @@ struct Plan {
   std::vector<PlannedAction> actions;
 };
 
-Plan make_plan(const PlanInput& input);
+Plan make_plan(const PlanInput& input, const PlanScope& scope = {});
 
 }  // namespace rdpmend::plan

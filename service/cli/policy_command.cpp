@@ -13,12 +13,6 @@
 namespace rdpmend::cli {
 namespace {
 
-std::string resolve_config_path(const std::string& requested) {
-  if (!requested.empty()) return requested;
-  std::error_code ec;
-  return std::filesystem::exists(kDefaultConfigPath, ec) ? std::string(kDefaultConfigPath) : std::string();
-}
-
 void print_json(const policy::Policy& p, const std::string& config_path, std::ostream& out) {
   nlohmann::ordered_json j;
   j["config"] = config_path.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(config_path);

@@ -32,8 +32,12 @@ struct SimSpec {
 
 class SimAction final : public Action {
  public:
-  SimAction(SimSpec spec, std::shared_ptr<HostState> state, std::shared_ptr<SimFaults> faults)
-      : spec_(std::move(spec)), state_(std::move(state)), faults_(std::move(faults)) {}
+  SimAction(SimSpec spec, std::shared_ptr<HostState> state, std::shared_ptr<SimFaults> faults,
+            SimChanged changed)
+      : spec_(std::move(spec)),
+        state_(std::move(state)),
+        faults_(std::move(faults)),
+        changed_(std::move(changed)) {}
   std::string_view id() const override { return spec_.id; }
   std::string target(const HostState& s) const override { return spec_.target(s); }
   Status check(const HostState& s) override { return spec_.check(s); }
@@ -47,6 +51,7 @@ class SimAction final : public Action {
     if (faults_ && faults_->fail_apply == spec_.id) return Error{spec_.id, "sim", "injected apply failure"};
     if (faults_ && faults_->apply_without_effect == spec_.id) return Ok{};
     spec_.change(*state_);
+    if (changed_) changed_(*state_);
     return Ok{};
   }
   Status verify(const HostState& after) override { return spec_.verify(after); }
@@ -57,6 +62,7 @@ class SimAction final : public Action {
     auto restored = inspect::host_state_from_json(all, "sim rollback");
     if (!restored) return restored.error();
     *state_ = std::move(restored).value();
+    if (changed_) changed_(*state_);
     return Ok{};
   }
 
@@ -64,6 +70,7 @@ class SimAction final : public Action {
   SimSpec spec_;
   std::shared_ptr<HostState> state_;
   std::shared_ptr<SimFaults> faults_;
+  SimChanged changed_;
 };
 
 Status ok_if(bool condition, const std::string& what, const std::string& why) {
@@ -73,27 +80,32 @@ Status ok_if(bool condition, const std::string& what, const std::string& why) {
 
 std::vector<SimSpec> specs() {
   std::vector<SimSpec> out;
-  out.push_back({"repair-machinekeys-acl", true,
-                 [](const HostState& s) { return s.machinekeys_acl ? s.machinekeys_acl->file.path : std::string(); },
+  out.push_back(
+      {"repair-machinekeys-acl",
+       true,
+       [](const HostState& s) { return s.machinekeys_acl ? s.machinekeys_acl->file.path : std::string(); },
+       [](const HostState& s) -> Status {
+         if (!s.machinekeys_acl) return Error{"repair-machinekeys-acl", "sim", "no MachineKeys folder"};
+         // A junction at MachineKeys is refused, never followed; renaming the folder is not an option.
+         return ok_if(!s.machinekeys_acl->file.is_link, "repair-machinekeys-acl",
+                      "MachineKeys is a reparse point: refusing to change permissions through it");
+       },
+       [](HostState& s) {
+         s.machinekeys_acl->file.sddl = kMachineKeysDefault;
+         s.machinekeys_acl->matches_default = true;
+         s.machinekeys_acl->differences.clear();
+       },
+       [](const HostState& s) {
+         return ok_if(s.machinekeys_acl && s.machinekeys_acl->matches_default == true,
+                      "verify repair-machinekeys-acl", "the folder ACL still differs from the default");
+       },
+       {"machinekeys_acl"}});
+  out.push_back({"repair-rdp-key-acl",
+                 true,
+                 [](const HostState& s) { return s.certificate.key.path; },
                  [](const HostState& s) -> Status {
-                   if (!s.machinekeys_acl) return Error{"repair-machinekeys-acl", "sim", "no MachineKeys folder"};
-                   // A junction at MachineKeys is refused, never followed; renaming the folder is not an option.
-                   return ok_if(!s.machinekeys_acl->file.is_link, "repair-machinekeys-acl",
-                                "MachineKeys is a reparse point: refusing to change permissions through it");
-                 },
-                 [](HostState& s) {
-                   s.machinekeys_acl->file.sddl = kMachineKeysDefault;
-                   s.machinekeys_acl->matches_default = true;
-                   s.machinekeys_acl->differences.clear();
-                 },
-                 [](const HostState& s) {
-                   return ok_if(s.machinekeys_acl && s.machinekeys_acl->matches_default == true,
-                                "verify repair-machinekeys-acl", "the folder ACL still differs from the default");
-                 },
-                 {"machinekeys_acl"}});
-  out.push_back({"repair-rdp-key-acl", true, [](const HostState& s) { return s.certificate.key.path; },
-                 [](const HostState& s) -> Status {
-                   if (!s.certificate.key.exists) return Error{"repair-rdp-key-acl", "sim", "the key file does not exist"};
+                   if (!s.certificate.key.exists)
+                     return Error{"repair-rdp-key-acl", "sim", "the key file does not exist"};
                    return ok_if(!s.certificate.key.is_link, "repair-rdp-key-acl",
                                 "the key file is a link: refusing to change permissions through it");
                  },
@@ -110,7 +122,16 @@ std::vector<SimSpec> specs() {
                                 "the service still cannot read the key");
                  },
                  {"certificate", "rdp_key_acl"}});
-  out.push_back({"regenerate-rdp-cert", true, [](const HostState& s) { return s.certificate.location; },
+  // The target is where the listener's certificate lives, not the certificate: a new thumbprint is the
+  // same target, so cooldowns and the breaker hold across regenerations.
+  out.push_back({"regenerate-rdp-cert",
+                 true,
+                 [](const HostState& s) {
+                   auto slash = s.certificate.location.rfind('\\');
+                   return s.certificate.source == "self-signed" && slash != std::string::npos
+                              ? s.certificate.location.substr(0, slash)
+                              : s.certificate.location;
+                 },
                  [](const HostState& s) {
                    return ok_if(!s.certificate.info || s.certificate.info->self_signed, "regenerate-rdp-cert",
                                 "the certificate is CA-issued: only self-signed certificates are replaced");
@@ -132,7 +153,8 @@ std::vector<SimSpec> specs() {
                    s.certificate.key.readable_by_service = true;
                    s.certificate.key_matches = true;
                    s.certificate.error.clear();
-                   if (s.self_probe && s.self_probe->verdict != "ok" && s.self_probe->verdict != "nla-required")
+                   if (s.self_probe && s.self_probe->verdict != "ok" &&
+                       s.self_probe->verdict != "nla-required")
                      s.self_probe->verdict = "ok";
                  },
                  [](const HostState& s) {
@@ -141,7 +163,9 @@ std::vector<SimSpec> specs() {
                                 "verify regenerate-rdp-cert", "no valid certificate with a matching key");
                  },
                  {"certificate", "self_probe"}});
-  out.push_back({"restore-firewall-rules", true, [](const HostState&) { return std::string("RemoteDesktop-UserMode-In-*"); },
+  out.push_back({"restore-firewall-rules",
+                 true,
+                 [](const HostState&) { return std::string("RemoteDesktop-UserMode-In-*"); },
                  [](const HostState&) -> Status { return Ok{}; },
                  [](HostState& s) {
                    for (auto& r : s.firewall.rules) {
@@ -153,18 +177,25 @@ std::vector<SimSpec> specs() {
                  [](const HostState& s) {
                    bool ok = s.firewall.blocks_rdp_port != true;
                    for (const auto& r : s.firewall.rules) ok = ok && r.present && r.enabled == true;
-                   return ok_if(ok, "verify restore-firewall-rules", "a Remote Desktop rule is still missing or off");
+                   return ok_if(ok, "verify restore-firewall-rules",
+                                "a Remote Desktop rule is still missing or off");
                  },
                  {"firewall"}});
   for (const char* id : {"start-rdp-service", "restart-rdp-service"}) {
-    out.push_back({id, false, [](const HostState& s) { return s.platform == "windows" ? std::string("TermService") : std::string("xrdp"); },
+    out.push_back({id,
+                   false,
                    [](const HostState& s) {
-                     return ok_if(rdp_service(const_cast<HostState&>(s)) != nullptr, "service", "the RDP service is not installed");
+                     return s.platform == "windows" ? std::string("TermService") : std::string("xrdp");
+                   },
+                   [](const HostState& s) {
+                     return ok_if(rdp_service(const_cast<HostState&>(s)) != nullptr, "service",
+                                  "the RDP service is not installed");
                    },
                    [](HostState& s) { rdp_service(s)->state = "running"; },
                    [](const HostState& s) {
                      auto* svc = rdp_service(const_cast<HostState&>(s));
-                     return ok_if(svc && svc->state == "running", "verify service", "the RDP service is not running");
+                     return ok_if(svc && svc->state == "running", "verify service",
+                                  "the RDP service is not running");
                    },
                    {"services"}});
   }
@@ -173,9 +204,10 @@ std::vector<SimSpec> specs() {
 
 }  // namespace
 
-ActionSet make_sim_actions(std::shared_ptr<HostState> state, std::shared_ptr<SimFaults> faults) {
+ActionSet make_sim_actions(std::shared_ptr<HostState> state, std::shared_ptr<SimFaults> faults,
+                           SimChanged changed) {
   ActionSet set;
-  for (auto& spec : specs()) set.add(std::make_unique<SimAction>(std::move(spec), state, faults));
+  for (auto& spec : specs()) set.add(std::make_unique<SimAction>(std::move(spec), state, faults, changed));
   return set;
 }
 

@@ -3,6 +3,7 @@
 // changes a host, with the same preconditions (no change through a link, self-signed certificates
 // only), so whole scenarios (plan, apply, verify, roll back, crash recovery) run without an OS.
 
+#include <functional>
 #include <memory>
 
 #include "actions/action.h"
@@ -16,6 +17,11 @@ struct SimFaults {
   std::string apply_without_effect;
 };
 
-ActionSet make_sim_actions(std::shared_ptr<inspect::HostState> state, std::shared_ptr<SimFaults> faults = nullptr);
+// `changed` is called after every change to the snapshot (apply and rollback), e.g. to write it back to the
+// snapshot file so that the next command, or the next start after a crash, sees it like a real host's state.
+using SimChanged = std::function<void(const inspect::HostState&)>;
+
+ActionSet make_sim_actions(std::shared_ptr<inspect::HostState> state,
+                           std::shared_ptr<SimFaults> faults = nullptr, SimChanged changed = nullptr);
 
 }  // namespace rdpmend::actions

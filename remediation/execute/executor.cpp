@@ -1,0 +1,297 @@
+#include "execute/executor.h"
+
+#include "inspect/host_state_json.h"
+
+namespace rdpmend::execute {
+namespace {
+
+using journal::ActionState;
+
+std::string state_json(const inspect::HostState& state) {
+  return inspect::host_state_to_json(state).dump();
+}
+
+class Runner {
+ public:
+  Runner(ExecutorContext& ctx) : ctx_(ctx) {}
+
+  void maybe_crash(Step step, const std::string& action) {
+    if (ctx_.crash_at && ctx_.crash_at->step == step &&
+        (ctx_.crash_at->action.empty() || ctx_.crash_at->action == action))
+      ctx_.crash();
+  }
+
+  enum class DetailIs { kError, kReason };
+
+  // Records the outcome with the report's detail as its error or its reason; a journal that cannot record it
+  // is reported with the action's own result.
+  ActionReport finish(ActionReport report, ActionState state, DetailIs detail_is) {
+    if (report.action_row) {
+      std::string error = detail_is == DetailIs::kError ? report.detail : std::string();
+      std::string reason = detail_is == DetailIs::kReason ? report.detail : std::string();
+      if (auto recorded = ctx_.journal->record_outcome(*report.action_row, state, error, reason); !recorded)
+        report.detail += (report.detail.empty() ? "" : "; ") + ("journal: " + recorded.error().message());
+    }
+    return report;
+  }
+
+  // After apply (or found applied after a crash): verify against a fresh inspection, then succeed or roll
+  // back.
+  ActionReport verify_or_roll_back(actions::Action& action, ActionReport report,
+                                   const actions::Backup& backup, inspect::HostState& current,
+                                   const std::string& context) {
+    current = ctx_.reinspect();
+    auto verified = action.verify(current);
+    if (verified) {
+      if (auto r = ctx_.journal->record_verified(*report.action_row, state_json(current)); !r) {
+        report.outcome = Outcome::kFailed;
+        report.detail = "verified, but the journal could not record it: " + r.error().message();
+        return report;
+      }
+      maybe_crash(Step::kAfterVerify, report.action);
+      report.outcome = Outcome::kSucceeded;
+      report.detail = context;
+      return finish(std::move(report), ActionState::kSucceeded, DetailIs::kReason);
+    }
+    std::string why =
+        context + (context.empty() ? "" : ": ") + "verification failed: " + verified.error().message();
+    return roll_back(action, std::move(report), backup, current, why);
+  }
+
+  ActionReport roll_back(actions::Action& action, ActionReport report, const actions::Backup& backup,
+                         inspect::HostState& current, const std::string& why) {
+    if (!action.reversible()) {
+      report.outcome = Outcome::kFailed;
+      report.detail = why + " (not reversible: nothing to roll back)";
+      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+    }
+    auto rolled = action.rollback(backup);
+    current = ctx_.reinspect();
+    if (!rolled) {
+      report.outcome = Outcome::kFailed;
+      report.detail = why + "; rollback failed: " + rolled.error().message();
+      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+    }
+    report.outcome = Outcome::kRolledBack;
+    report.detail = why + "; rolled back";
+    return finish(std::move(report), ActionState::kRolledBack, DetailIs::kError);
+  }
+
+  ActionReport run(actions::Action& action, const std::string& target, const std::string& finding,
+                   inspect::HostState& current, const ExecuteRequest& request) {
+    ActionReport report{std::string(action.id()), target, {}, Outcome::kSkipped, {}, false};
+    if (!ctx_.dry_run) {
+      journal::Intent intent{request.plan_id, report.action, target, finding,
+                             request.trigger + ":" + report.action + ":" + target};
+      auto recorded = ctx_.journal->record_intent(intent);
+      if (!recorded) {
+        report.outcome = Outcome::kFailed;
+        report.detail = "no durable intent, nothing changed: " + recorded.error().message();
+        return report;
+      }
+      report.action_row = recorded.value().action_row;
+      if (recorded.value().duplicate) {
+        report.duplicate = true;
+        report.detail = "already done for this trigger (action " + std::to_string(*report.action_row) + ")";
+        return report;
+      }
+      maybe_crash(Step::kAfterIntent, report.action);
+    }
+
+    if (!ctx_.privileged) {
+      report.outcome = Outcome::kPreconditionFailed;
+      report.detail = "changing the host needs root (Linux) or an Administrator (Windows)";
+      return finish(std::move(report), ActionState::kPreconditionFailed, DetailIs::kReason);
+    }
+    if (auto checked = action.check(current); !checked) {
+      report.outcome = Outcome::kPreconditionFailed;
+      report.detail = checked.error().message();
+      return finish(std::move(report), ActionState::kPreconditionFailed, DetailIs::kReason);
+    }
+    auto backup = action.backup(current);
+    if (!backup) {
+      report.outcome = Outcome::kFailed;
+      report.detail = "no backup, nothing changed: " + backup.error().message();
+      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+    }
+    if (ctx_.dry_run) {
+      report.outcome = Outcome::kWouldApply;
+      return report;
+    }
+    if (auto r =
+            ctx_.journal->record_backup(*report.action_row, backup.value().data.dump(), state_json(current));
+        !r) {
+      report.outcome = Outcome::kFailed;
+      report.detail = "backup not durable, nothing changed: " + r.error().message();
+      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+    }
+    maybe_crash(Step::kAfterBackup, report.action);
+
+    auto applied = action.apply(current, backup.value());
+    maybe_crash(Step::kAfterApply, report.action);
+    if (!applied) {
+      // A failed apply may have changed part of what it owns: put the backup back.
+      return roll_back(action, std::move(report), backup.value(), current,
+                       "apply failed: " + applied.error().message());
+    }
+    if (auto r = ctx_.journal->record_applied(*report.action_row); !r)
+      return roll_back(action, std::move(report), backup.value(), current,
+                       "the journal could not record the change: " + r.error().message());
+    return verify_or_roll_back(action, std::move(report), backup.value(), current, "");
+  }
+
+ private:
+  ExecutorContext& ctx_;
+};
+
+std::string first_finding(const plan::PlannedAction& planned) {
+  return planned.findings.empty() ? std::string() : planned.findings.front();
+}
+
+Result<actions::Backup> parse_backup(const journal::ActionRecord& record) {
+  auto data = nlohmann::json::parse(record.backup, nullptr, false);
+  if (data.is_discarded())
+    return Error{"read the backup of action " + std::to_string(record.id), record.action,
+                 "the journal's backup is not JSON"};
+  return actions::Backup{std::move(data)};
+}
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSucceeded:
+      return "succeeded";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kRolledBack:
+      return "rolled-back";
+    case Outcome::kSkipped:
+      return "skipped";
+    case Outcome::kPreconditionFailed:
+      return "precondition-failed";
+    case Outcome::kWouldApply:
+      return "would-apply";
+  }
+  return "?";
+}
+
+ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) {
+  Runner runner(ctx);
+  ExecuteResult result{{}, *request.state};
+  bool stopped = false;
+  std::string stop_reason;
+  for (const auto& planned : request.plan->actions) {
+    ActionReport report{planned.action, planned.target, {}, Outcome::kSkipped, planned.reason, false};
+    actions::Action* action = ctx.actions->find(planned.action);
+    if (!planned.run || !action) {
+      if (planned.run && !action) report.detail = "not available on this host";
+      result.reports.push_back(std::move(report));
+      continue;
+    }
+    if (stopped) {
+      report.detail = stop_reason;
+      result.reports.push_back(std::move(report));
+      continue;
+    }
+    auto done = runner.run(*action, planned.target, first_finding(planned), result.final_state, request);
+    // Later actions build on earlier ones (the restart serves the new certificate): stop at the first
+    // that did not succeed. A dry run goes on, as nothing was changed.
+    bool went_well =
+        done.outcome == Outcome::kSucceeded || done.outcome == Outcome::kWouldApply || done.duplicate;
+    if (!went_well && !ctx.dry_run) {
+      stopped = true;
+      stop_reason = "not run: " + done.action + " before it did not succeed";
+    }
+    result.reports.push_back(std::move(done));
+  }
+  return result;
+}
+
+Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
+  auto in_flight = ctx.journal->actions_in_flight();
+  if (!in_flight) return in_flight.error();
+  std::vector<ActionReport> reports;
+  if (in_flight.value().empty()) return reports;
+  Runner runner(ctx);
+  auto current = ctx.reinspect();
+  for (const auto& record : in_flight.value()) {
+    ActionReport report{record.action, record.target, record.id, Outcome::kFailed, {}, false};
+    actions::Action* action = ctx.actions->find(record.action);
+    if (!action)
+      return Error{"recover action " + std::to_string(record.id), record.action,
+                   "this host does not offer that action, so it can be neither verified nor rolled back; "
+                   "the journal " +
+                       ctx.journal->path() + " keeps it in flight"};
+    if (record.state == ActionState::kVerified) {
+      report.outcome = Outcome::kSucceeded;
+      report.detail = "recovered after an interruption: it had been verified";
+      reports.push_back(runner.finish(std::move(report), ActionState::kSucceeded, Runner::DetailIs::kReason));
+      continue;
+    }
+    if (!record.backup_at) {
+      report.detail = "interrupted before its change started; nothing was changed";
+      reports.push_back(runner.finish(std::move(report), ActionState::kFailed, Runner::DetailIs::kError));
+      continue;
+    }
+    auto backup = parse_backup(record);
+    if (!backup) return backup.error();
+    if (!ctx.privileged)
+      return Error{"recover action " + std::to_string(record.id), record.action,
+                   "an interrupted change needs root (Linux) or an Administrator (Windows) to finish"};
+    if (record.state == ActionState::kIntent) {
+      // Backed up, maybe partly applied: if the change is complete it verifies, else roll it back.
+      if (auto r = ctx.journal->record_applied(record.id); !r) return r.error();
+    }
+    reports.push_back(runner.verify_or_roll_back(*action, std::move(report), backup.value(), current,
+                                                 "recovered after an interruption"));
+  }
+  return reports;
+}
+
+Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_row) {
+  const std::string what = "roll back action " + std::to_string(action_row);
+  auto found = ctx.journal->find_action(action_row);
+  if (!found) return found.error();
+  if (!found.value()) return Error{what, ctx.journal->path(), "no such action in the journal"};
+  const auto& record = *found.value();
+  ActionReport report{record.action, record.target, record.id, Outcome::kRolledBack, {}, false};
+  if (record.state == ActionState::kRolledBack) {
+    report.detail = "already rolled back; nothing to do";
+    return report;
+  }
+  bool finished_with_backup =
+      record.backup_at && (record.state == ActionState::kSucceeded || record.state == ActionState::kFailed);
+  if (!finished_with_backup)
+    return Error{what, record.action,
+                 "it is " + std::string(journal::to_string(record.state)) +
+                     (record.backup_at ? "" : " and has no backup") +
+                     "; only a finished action with a backup can be rolled back"};
+  actions::Action* action = ctx.actions->find(record.action);
+  if (!action) return Error{what, record.action, "this host does not offer that action"};
+  if (!action->reversible()) return Error{what, record.action, "this action cannot be undone"};
+  if (!ctx.privileged)
+    return Error{what, record.action, "changing the host needs root (Linux) or an Administrator (Windows)"};
+  auto backup = parse_backup(record);
+  if (!backup) return backup.error();
+  if (ctx.dry_run) {
+    report.outcome = Outcome::kWouldApply;
+    report.detail = "would restore the state backed up at the action's start";
+    return report;
+  }
+  // The rollback is itself a change: its intent is durable first. It is idempotent, so an interrupted
+  // rollback is finished by running it again.
+  if (auto r =
+          ctx.journal->record_audit("rollback-started", what, nlohmann::json{{"action", record.id}}.dump());
+      !r)
+    return r.error();
+  if (auto rolled = action->rollback(backup.value()); !rolled) return rolled.error();
+  if (auto r = ctx.journal->record_outcome(record.id, ActionState::kRolledBack, "",
+                                           "rolled back by an administrator");
+      !r)
+    return r.error();
+  report.detail = "restored " + record.target + " as it was before the action";
+  return report;
+}
+
+}  // namespace rdpmend::execute

@@ -1,0 +1,182 @@
+#include "execute/pass.h"
+
+#include <algorithm>
+
+#include "util/local_time.h"
+
+namespace rdpmend::execute {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The values the plan was made under, stored when they differ from the last snapshot.
+std::string policy_snapshot(const policy::Policy& policy) {
+  nlohmann::ordered_json j;
+  j["mode"] = policy::mode_name(policy.mode);
+  for (const auto& v : policy.values) j["values"][std::string(v.setting->name)] = v.value;
+  return j.dump();
+}
+
+// The journal's answers for the planner. A question the journal cannot answer makes the planner hold back:
+// the cooldown counts as running and the breaker as open.
+plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& policy,
+                               std::chrono::system_clock::time_point now, std::vector<std::string>& errors) {
+  plan::PlanHistory history;
+  auto count = journal.count_actions_since(now - 1h);
+  if (count)
+    history.actions_last_hour = count.value();
+  else {
+    errors.push_back(count.error().message());
+    history.actions_last_hour = policy.max_actions_per_hour;
+  }
+  history.last_success = [&journal, &errors, now](const std::string& action, const std::string& target) {
+    auto last = journal.last_success(action, target);
+    if (last) return last.value();
+    errors.push_back(last.error().message());
+    return std::optional<std::chrono::system_clock::time_point>(now);
+  };
+  auto since = now - std::chrono::hours(policy.breaker_window_hours);
+  history.recurrences_after_success = [&journal, &errors, &policy, since](const std::string& finding) {
+    auto n = journal.recurrences_after_success(finding, since);
+    if (n) return n.value();
+    errors.push_back(n.error().message());
+    return policy.breaker_recurrences;
+  };
+  return history;
+}
+
+journal::Plan journal_plan(const plan::Plan& plan, std::chrono::system_clock::time_point now) {
+  journal::Plan saved;
+  saved.created_at = now;
+  saved.mode = std::string(policy::mode_name(plan.mode));
+  bool awaiting = false;
+  for (const auto& a : plan.actions) {
+    std::string finding = a.findings.empty() ? std::string() : a.findings.front();
+    if (a.run || a.awaits_approval)
+      saved.actions.push_back({a.action, a.target, finding});
+    else
+      saved.left_out.push_back({a.action, a.target, a.reason});
+    awaiting = awaiting || a.awaits_approval;
+  }
+  saved.state = awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
+  return saved;
+}
+
+Status record_findings(journal::Journal& journal, const inspect::HostState& state,
+                       const diagnosis::Diagnosis& d, std::chrono::system_clock::time_point now) {
+  journal::Observations observations;
+  auto document = diagnosis::diagnosis_to_json(d, diagnosis::default_diagnosis_catalog());
+  for (std::size_t i = 0; i < d.findings.size(); ++i) {
+    const auto& f = d.findings[i];
+    observations.findings.push_back({0, state.hostname, f.rule->id, "",
+                                     std::string(events::severity_name(f.rule->severity)),
+                                     document["findings"][i].dump(), now});
+  }
+  if (observations.findings.empty()) return Ok{};
+  return journal.record_observations(observations);
+}
+
+Status record_policy(journal::Journal& journal, const policy::Policy& policy) {
+  auto snapshot = policy_snapshot(policy);
+  auto latest = journal.latest_policy_snapshot();
+  if (!latest) return latest.error();
+  if (latest.value() && *latest.value() == snapshot) return Ok{};
+  auto saved = journal.save_policy_snapshot(snapshot);
+  if (!saved) return saved.error();
+  return Ok{};
+}
+
+}  // namespace
+
+Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
+  const auto& policy = *in.policy;
+  ExecutorContext ctx;
+  ctx.journal = in.journal;
+  ctx.actions = in.actions;
+  ctx.reinspect = [&] {
+    return inspect::inspect_host(*in.host, std::chrono::system_clock::now(), policy.renew_before_days);
+  };
+  ctx.privileged = options.privileged;
+  ctx.dry_run = options.dry_run;
+  ctx.crash_at = options.crash_at;
+  if (!options.dry_run && !in.journal)
+    return Error{"run a remediation pass", "journal", "no journal: nothing may change without one"};
+
+  PassResult result;
+  if (!options.dry_run) {
+    auto recovered = recover_in_flight(ctx);
+    if (!recovered) return recovered.error();
+    result.recovered = std::move(recovered).value();
+  }
+
+  result.before = ctx.reinspect();
+  result.diagnosis = diagnosis::diagnose(result.before, in.symptoms, diagnosis::default_diagnosis_catalog());
+
+  std::vector<std::string> journal_errors;
+  plan::PlanHistory history;
+  if (in.journal) history = history_from(*in.journal, policy, options.now, journal_errors);
+
+  std::optional<journal::Plan> approved;
+  std::vector<std::string> only = options.only;
+  if (options.approved_plan) {
+    const std::string what = "approve plan " + std::to_string(*options.approved_plan);
+    if (!in.journal) return Error{what, "journal", "no journal"};
+    auto found = in.journal->find_plan(*options.approved_plan);
+    if (!found) return found.error();
+    if (!found.value()) return Error{what, in.journal->path(), "no such plan"};
+    if (found.value()->state != journal::PlanState::kProposed)
+      return Error{what, in.journal->path(),
+                   "it is " + std::string(journal::to_string(found.value()->state)) +
+                       "; only a proposed plan awaits approval"};
+    approved = *found.value();
+    only.clear();
+    for (const auto& a : approved->actions) only.push_back(a.action);
+    if (only.empty()) return Error{what, in.journal->path(), "the plan has no actions"};
+  }
+
+  auto local = util::local_time(options.now);
+  plan::PlanInput plan_input{result.diagnosis, result.before, *in.actions,
+                             policy,           history,       options.now,
+                             local.weekday,    local.minute,  options.active_sessions};
+  result.plan = plan::make_plan(plan_input, {only, approved.has_value()});
+  if (!journal_errors.empty())
+    return Error{"plan from the journal's history", in.journal->path(), journal_errors.front()};
+
+  bool anything_planned =
+      std::any_of(result.plan.actions.begin(), result.plan.actions.end(),
+                  [](const plan::PlannedAction& a) { return a.run || a.awaits_approval; });
+  if (!options.dry_run) {
+    if (auto r = record_findings(*in.journal, result.before, result.diagnosis, options.now); !r)
+      return r.error();
+    if (auto r = record_policy(*in.journal, policy); !r) return r.error();
+    for (const auto& a : result.plan.actions)
+      if (a.reason.starts_with("circuit breaker"))
+        (void)in.journal->record_audit("breaker-open", a.reason,
+                                       nlohmann::json{{"action", a.action}, {"target", a.target}}.dump());
+    if (approved) {
+      result.plan_id = approved->id;
+      if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kApproved); !r)
+        return r.error();
+    } else if (anything_planned) {
+      auto saved = in.journal->save_plan(journal_plan(result.plan, options.now));
+      if (!saved) return saved.error();
+      result.plan_id = saved.value();
+    }
+  }
+
+  ExecuteRequest request;
+  request.plan = &result.plan;
+  request.state = &result.before;
+  request.plan_id = result.plan_id;
+  request.trigger = !options.trigger.empty() ? options.trigger
+                    : result.plan_id         ? "plan:" + std::to_string(*result.plan_id)
+                                             : std::string("dry-run");
+  result.executed = execute_plan(ctx, request);
+  if (approved && !options.dry_run) {
+    if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kExecuted); !r)
+      return r.error();
+  }
+  return result;
+}
+
+}  // namespace rdpmend::execute

@@ -1,0 +1,80 @@
+#include "cli/engine_setup.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "actions/local_actions.h"
+#include "actions/sim/sim_actions.h"
+#include "cli/host_privilege.h"
+#include "inspect/host_state_json.h"
+#include "inspect/sim/sim_host.h"
+#include "policy_sources.h"
+
+namespace rdpmend::cli {
+namespace {
+
+// Written next to the snapshot and renamed over it, so a crash leaves the old or the new file, whole.
+void save_snapshot(const std::filesystem::path& file, const inspect::HostState& state) {
+  auto temporary = file;
+  temporary += ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out << inspect::host_state_to_json(state).dump(2) << "\n";
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write the snapshot " + temporary.string());
+  }
+  std::filesystem::rename(temporary, file);
+}
+
+}  // namespace
+
+Result<Engine> make_engine(const EngineOptions& options) {
+  Engine engine;
+  auto config = load_config_file(options.config);
+  if (!config) return config.error();
+  engine.config = std::move(config).value();
+
+  policy::SourceOptions sources;
+  sources.config_path = resolve_config_path(options.config);
+  engine.policy = policy::load_policy(sources);
+
+  if (options.host.starts_with("sim:")) {
+    std::filesystem::path file = options.host.substr(4);
+    auto snapshot = inspect::load_snapshot(file);
+    if (!snapshot) return snapshot.error();
+    auto state = std::make_shared<inspect::HostState>(std::move(snapshot).value());
+    engine.host = inspect::make_sim_host(state);
+    engine.actions = actions::make_sim_actions(
+        state, nullptr, [file](const inspect::HostState& s) { save_snapshot(file, s); });
+    engine.simulated = true;
+    engine.privileged = true;
+    engine.journal_path = options.journal.empty() ? file.string() + ".journal.db" : options.journal;
+  } else if (options.host == "local") {
+    inspect::LocalHostConfig local;
+    local.xrdp_ini = engine.config.xrdp.ini;
+    local.xrdp_user = engine.config.xrdp.user;
+    auto made = inspect::make_local_host(local);
+    if (!made) return made.error();
+    engine.host = std::move(made).value();
+    actions::LocalActionConfig action_config;
+    action_config.xrdp_user = engine.config.xrdp.user;
+    action_config.restart_command = engine.config.xrdp.restart;
+    action_config.key_type = engine.policy.xrdp_cert_key_type;
+    action_config.validity_days = engine.policy.xrdp_cert_validity_days;
+    action_config.hostname = engine.host->hostname;
+    engine.actions = actions::make_local_actions(action_config);
+    engine.privileged = running_privileged();
+    engine.journal_path = options.journal.empty() ? default_journal_path() : options.journal;
+  } else {
+    return Error{"choose host", options.host, "use --host local or --host sim:FILE"};
+  }
+  if (!options.with_probe) engine.host->probe_listener = nullptr;
+  return engine;
+}
+
+Result<journal::Journal> open_journal(const Engine& engine) {
+  if (auto folder = ensure_journal_folder(engine.journal_path); !folder) return folder.error();
+  return journal::Journal::open(engine.journal_path);
+}
+
+}  // namespace rdpmend::cli

@@ -1,0 +1,160 @@
+// A whole pass on the simulated host with a real journal: the policy's gates fed by the journal's own
+// history (cooldown, rate limit, circuit breaker with its alert), Mode Approve and `approve`, --only.
+
+#include "execute/pass.h"
+
+#include <gtest/gtest.h>
+
+#include "sim_rig.h"
+
+namespace rdpmend::execute::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+const ActionReport* report_for(const PassResult& r, const std::string& action) {
+  for (const auto& a : r.executed.reports)
+    if (a.action == action) return &a;
+  return nullptr;
+}
+
+PassOptions privileged() {
+  PassOptions o;
+  o.privileged = true;
+  return o;
+}
+
+class Pass : public SimRig {};
+
+TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
+  start_with(break_windows_host);
+  auto p = process();
+  auto result = p.pass(auto_policy(), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  ASSERT_TRUE(result.value().plan_id);
+  for (const auto& r : result.value().executed.reports) EXPECT_EQ(r.outcome, Outcome::kSucceeded) << r.action;
+  EXPECT_TRUE(
+      diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
+          .findings.empty());
+  auto plan = p.journal->find_plan(*result.value().plan_id).value();
+  ASSERT_TRUE(plan);
+  EXPECT_EQ(plan->state, journal::PlanState::kExecuted);
+  EXPECT_EQ(plan->actions.size(), 3u);
+  EXPECT_EQ(p.journal->findings_since({}).value().size(), 2u);
+  EXPECT_TRUE(p.journal->latest_policy_snapshot().value());
+}
+
+TEST_F(Pass, ObserveReportsAndChangesNothing) {
+  start_with(break_windows_host);
+  auto p = process();
+  const auto before = snapshot_text(*p.state);
+  auto result = p.pass(policy_with({}), privileged());
+  ASSERT_TRUE(result);
+  for (const auto& r : result.value().executed.reports) {
+    EXPECT_EQ(r.outcome, Outcome::kSkipped);
+    EXPECT_NE(r.detail.find("Observe"), std::string::npos);
+  }
+  EXPECT_EQ(snapshot_text(*p.state), before);
+  EXPECT_TRUE(p.journal->history({}).value().empty());
+}
+
+TEST_F(Pass, CooldownFromTheJournalHoldsBackARepeat) {
+  start_with(break_windows_host);
+  auto p = process();
+  ASSERT_TRUE(p.pass(auto_policy(), privileged()));
+  p.state->certificate.info->expired = true;  // broken again minutes later
+  auto again = p.pass(auto_policy(), privileged());
+  ASSERT_TRUE(again);
+  const auto* regen = report_for(again.value(), "regenerate-rdp-cert");
+  ASSERT_TRUE(regen);
+  EXPECT_EQ(regen->outcome, Outcome::kSkipped);
+  EXPECT_NE(regen->detail.find("cooldown"), std::string::npos) << regen->detail;
+  EXPECT_TRUE(p.state->certificate.info->expired);
+}
+
+TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
+  start_with(break_windows_host);
+  auto p = process();
+  auto policy = policy_with(
+      {{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"MaxActionsPerHour", 1}});
+  auto result = p.pass(policy, privileged());
+  ASSERT_TRUE(result);
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
+  const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
+  EXPECT_EQ(regen->outcome, Outcome::kSkipped);
+  EXPECT_NE(regen->detail.find("rate limit"), std::string::npos);
+  auto next = p.pass(policy, privileged());  // the hour is not over: the journal's count holds it back
+  ASSERT_TRUE(next);
+  EXPECT_NE(report_for(next.value(), "regenerate-rdp-cert")->detail.find("rate limit"), std::string::npos);
+}
+
+TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
+  start_with(break_windows_host);
+  auto p = process();
+  auto policy =
+      policy_with({{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"CooldownMinutes", 0}});
+  for (int i = 0; i < 4; ++i) {
+    p.state->certificate.info->expired = true;
+    ASSERT_TRUE(p.pass(policy, privileged()));
+  }
+  p.state->certificate.info->expired = true;
+  auto result = p.pass(policy, privileged());
+  ASSERT_TRUE(result);
+  const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
+  ASSERT_TRUE(regen);
+  EXPECT_NE(regen->detail.find("circuit breaker"), std::string::npos) << regen->detail;
+  bool alert = false;
+  auto audit = p.journal->audit_since({}).value();
+  for (const auto& a : audit) alert = alert || a.kind == "breaker-open";
+  EXPECT_TRUE(alert);
+}
+
+TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
+  start_with(break_windows_host);
+  auto p = process();
+  auto policy = policy_with({{"Mode", std::string("Approve")}, {"AllowRegenerateRdpCert", true}});
+  const auto before = snapshot_text(*p.state);
+  auto proposed = p.pass(policy, privileged());
+  ASSERT_TRUE(proposed);
+  ASSERT_TRUE(proposed.value().plan_id);
+  EXPECT_EQ(snapshot_text(*p.state), before);
+  auto plan_id = *proposed.value().plan_id;
+  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kProposed);
+
+  auto options = privileged();
+  options.approved_plan = plan_id;
+  auto approved = p.pass(policy, options);
+  ASSERT_TRUE(approved) << approved.error().message();
+  EXPECT_EQ(report_for(approved.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report_for(approved.value(), "regenerate-rdp-cert")->outcome, Outcome::kSucceeded);
+  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kExecuted);
+  auto history = p.journal->history({}).value();
+  for (const auto& r : history) EXPECT_EQ(r.plan_id, plan_id);
+
+  auto twice = p.pass(policy, options);
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message().find("only a proposed plan"), std::string::npos);
+  options.approved_plan = 4242;
+  EXPECT_FALSE(p.pass(policy, options));
+}
+
+TEST_F(Pass, OnlyRunsTheNamedActions) {
+  start_with(break_windows_host);
+  auto p = process();
+  auto options = privileged();
+  options.only = {"repair-machinekeys-acl"};
+  auto result = p.pass(auto_policy(), options);
+  ASSERT_TRUE(result);
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->detail, "not selected (--only)");
+  EXPECT_TRUE(p.state->certificate.info->expired);
+}
+
+TEST_F(Pass, ACorruptJournalChangesNothing) {
+  start_with(break_windows_host);
+  { std::ofstream(journal_path_, std::ios::binary | std::ios::trunc) << "this is not a database, just text"; }
+  EXPECT_THROW(process(), std::runtime_error);  // the journal refuses to open: no pass can start
+}
+
+}  // namespace
+}  // namespace rdpmend::execute::test

@@ -1,0 +1,126 @@
+#pragma once
+// A simulated host whose snapshot lives in a file (as `--host sim:FILE` keeps it), its actions, and a
+// journal next to it: what a process of rdpmend holds, so a test can drop it (a crash) and build it again.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+
+#include "actions/sim/sim_actions.h"
+#include "execute/pass.h"
+#include "inspect/host_state_json.h"
+#include "inspect/sim/sim_host.h"
+#include "journal/journal.h"
+
+namespace rdpmend::execute::test {
+
+inline inspect::HostState healthy_windows() {
+  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json");
+  if (!s) throw std::runtime_error(s.error().message());
+  return s.value();
+}
+
+// The MachineKeys ACL drifted and the certificate expired: repair, regenerate, restart.
+inline void break_windows_host(inspect::HostState& s) {
+  s.machinekeys_acl->matches_default = false;
+  s.machinekeys_acl->file.sddl = "O:SYG:SYD:PAI(A;;FA;;;WD)";
+  s.certificate.info->expired = true;
+}
+
+inline void write_snapshot(const std::filesystem::path& file, const inspect::HostState& s) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << inspect::host_state_to_json(s).dump(2);
+}
+
+inline std::string snapshot_text(const inspect::HostState& s) {
+  return inspect::host_state_to_json(s).dump();
+}
+
+// One "process": the host loaded from the file, the actions writing every change back to it, the journal.
+struct Process {
+  std::shared_ptr<inspect::HostState> state;
+  std::shared_ptr<actions::SimFaults> faults = std::make_shared<actions::SimFaults>();
+  actions::ActionSet actions;
+  std::unique_ptr<inspect::Host> host;
+  std::optional<journal::Journal> journal;
+
+  Process(const std::filesystem::path& snapshot, const std::string& journal_path) {
+    auto loaded = inspect::load_snapshot(snapshot);
+    if (!loaded) throw std::runtime_error(loaded.error().message());
+    state = std::make_shared<inspect::HostState>(std::move(loaded).value());
+    actions = actions::make_sim_actions(
+        state, faults, [snapshot](const inspect::HostState& s) { write_snapshot(snapshot, s); });
+    host = inspect::make_sim_host(state);
+    auto opened = journal::Journal::open(journal_path);
+    if (!opened) throw std::runtime_error(opened.error().message());
+    journal.emplace(std::move(opened).value());
+  }
+
+  ExecutorContext context(bool privileged = true) {
+    ExecutorContext ctx;
+    ctx.journal = &*journal;
+    ctx.actions = &actions;
+    ctx.reinspect = [this] { return inspect::inspect_host(*host, std::chrono::system_clock::now(), 14); };
+    ctx.privileged = privileged;
+    return ctx;
+  }
+
+  Result<PassResult> pass(const policy::Policy& policy, PassOptions options) {
+    PassInput input;
+    input.host = host.get();
+    input.actions = &actions;
+    input.journal = &*journal;
+    input.policy = &policy;
+    return run_pass(input, options);
+  }
+};
+
+class SimRig : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Named after the test and the build folder, not random: a death test's child that re-runs the test
+    // (the Windows style) must find the same folder.
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (auto& c : name)
+      if (c == '/') c = '_';
+    auto build = std::hash<std::string>{}(std::filesystem::current_path().string());
+    folder_ =
+        std::filesystem::temp_directory_path() / ("rdpmend-" + name + "-" + std::to_string(build % 100000));
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+    std::filesystem::create_directories(folder_);
+    snapshot_ = folder_ / "host.json";
+    journal_path_ = (folder_ / "journal.db").string();
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
+
+  void start_with(const std::function<void(inspect::HostState&)>& fault) {
+    auto s = healthy_windows();
+    fault(s);
+    write_snapshot(snapshot_, s);
+  }
+  Process process() { return Process(snapshot_, journal_path_); }
+
+  static policy::Policy policy_with(std::map<std::string, policy::RawValue> values) {
+    return policy::build_policy({policy::SourceValues{policy::Layer::kLocal, "test", std::move(values)}});
+  }
+  static policy::Policy auto_policy() {
+    return policy_with({{"Mode", std::string("Auto")},
+                        {"AllowRegenerateRdpCert", true},
+                        {"AllowRestoreFirewallRules", true},
+                        {"AllowRestartRdpService", true},
+                        {"AllowServiceRestartWithActiveSessions", true}});
+  }
+
+  std::filesystem::path folder_;
+  std::filesystem::path snapshot_;
+  std::string journal_path_;
+};
+
+}  // namespace rdpmend::execute::test
