@@ -29,8 +29,8 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
     errors.push_back(count.error().message());
     history.actions_last_hour = policy.max_actions_per_hour;
   }
-  history.last_success = [&journal, &errors, now](const std::string& action, const std::string& target) {
-    auto last = journal.last_success(action, target);
+  history.last_change = [&journal, &errors, now](const std::string& action, const std::string& target) {
+    auto last = journal.last_change(action, target);
     if (last) return last.value();
     errors.push_back(last.error().message());
     return std::optional<std::chrono::system_clock::time_point>(now);
@@ -60,6 +60,14 @@ journal::Plan journal_plan(const plan::Plan& plan, std::chrono::system_clock::ti
   }
   saved.state = awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
   return saved;
+}
+
+bool same_actions(const journal::Plan& a, const journal::Plan& b) {
+  if (a.actions.size() != b.actions.size()) return false;
+  for (std::size_t i = 0; i < a.actions.size(); ++i)
+    if (a.actions[i].action != b.actions[i].action || a.actions[i].target != b.actions[i].target)
+      return false;
+  return true;
 }
 
 Status record_findings(journal::Journal& journal, const inspect::HostState& state,
@@ -158,9 +166,17 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
       if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kApproved); !r)
         return r.error();
     } else if (anything_planned) {
-      auto saved = in.journal->save_plan(journal_plan(result.plan, options.now));
-      if (!saved) return saved.error();
-      result.plan_id = saved.value();
+      auto plan = journal_plan(result.plan, options.now);
+      auto pending = in.journal->latest_proposed_plan();
+      if (!pending) return pending.error();
+      if (plan.state == journal::PlanState::kProposed && pending.value() &&
+          same_actions(*pending.value(), plan)) {
+        result.plan_id = pending.value()->id;  // the same proposal again: one plan awaits approval
+      } else {
+        auto saved = in.journal->save_plan(plan);
+        if (!saved) return saved.error();
+        result.plan_id = saved.value();
+      }
     }
   }
 

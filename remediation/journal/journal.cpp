@@ -356,10 +356,12 @@ Result<int> Journal::count_actions_since(TimePoint since) {
   });
 }
 
-Result<std::optional<TimePoint>> Journal::last_success(std::string_view action, std::string_view target) {
-  return guarded("find the last success of an action", path_, [&]() -> Result<std::optional<TimePoint>> {
+Result<std::optional<TimePoint>> Journal::last_change(std::string_view action, std::string_view target) {
+  return guarded("find the last change by an action", path_, [&]() -> Result<std::optional<TimePoint>> {
     SQLite::Statement query(
-        *db_, "SELECT MAX(finished_at) FROM actions WHERE action = ? AND target = ? AND state = 'succeeded'");
+        *db_,
+        "SELECT MAX(finished_at) FROM actions WHERE action = ? AND target = ? AND "
+        "(state = 'succeeded' OR (state IN ('failed', 'rolled-back') AND backup_at IS NOT NULL))");
     query.bind(1, std::string(action));
     query.bind(2, std::string(target));
     query.executeStep();
@@ -514,6 +516,18 @@ Result<std::optional<Plan>> Journal::find_plan(std::int64_t plan_id) {
                                l.at("reason").get<std::string>()});
     return std::optional<Plan>(std::move(plan));
   });
+}
+
+Result<std::optional<Plan>> Journal::latest_proposed_plan() {
+  auto id = guarded("find the latest proposed plan", path_, [&]() -> Result<std::optional<std::int64_t>> {
+    SQLite::Statement query(*db_, "SELECT MAX(id) FROM plans WHERE state = 'proposed'");
+    query.executeStep();
+    if (query.getColumn(0).isNull()) return std::optional<std::int64_t>();
+    return std::optional<std::int64_t>(query.getColumn(0).getInt64());
+  });
+  if (!id) return id.error();
+  if (!id.value()) return std::optional<Plan>();
+  return find_plan(*id.value());
 }
 
 Status Journal::save_bookmark(const Bookmark& bookmark) {

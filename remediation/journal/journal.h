@@ -194,8 +194,9 @@ class Journal {
   // Rate limit: actions started at or after `since` that may have changed something (all but skipped and
   // precondition-failed).
   Result<int> count_actions_since(TimePoint since);
-  // Cooldown: when this action last succeeded on this target.
-  Result<std::optional<TimePoint>> last_success(std::string_view action, std::string_view target);
+  // Cooldown: when this action last finished changing this target: succeeded, or failed or rolled back after
+  // its backup (a failing fix is not retried every pass; an administrator's rollback is not undone at once).
+  Result<std::optional<TimePoint>> last_change(std::string_view action, std::string_view target);
   // Circuit breaker: findings of this kind recorded at or after `since` that came back after an action
   // fixing it succeeded (within the same window).
   Result<int> recurrences_after_success(std::string_view finding, TimePoint since);
@@ -207,6 +208,8 @@ class Journal {
   Result<std::int64_t> save_plan(const Plan& plan);
   Status set_plan_state(std::int64_t plan_id, PlanState state);
   Result<std::optional<Plan>> find_plan(std::int64_t plan_id);
+  // The newest plan still awaiting approval, so a pass that proposes the same again reuses it.
+  Result<std::optional<Plan>> latest_proposed_plan();
 
   Status save_bookmark(const Bookmark& bookmark);
   Result<std::optional<std::string>> load_bookmark(std::string_view channel);

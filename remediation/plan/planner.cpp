@@ -62,11 +62,11 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
       skip(breaker);
       continue;
     }
-    if (in.history.last_success) {
-      if (auto last = in.history.last_success(id, p.target)) {
+    if (in.history.last_change) {
+      if (auto last = in.history.last_change(id, p.target)) {
         auto ago = std::chrono::duration_cast<std::chrono::minutes>(in.now - *last).count();
         if (ago < in.policy.cooldown_minutes) {
-          skip("cooldown: " + id + " on " + p.target + " succeeded " + std::to_string(ago) +
+          skip("cooldown: " + id + " on " + p.target + " last changed " + std::to_string(ago) +
                " min ago (CooldownMinutes " + std::to_string(in.policy.cooldown_minutes) + ")");
           continue;
         }

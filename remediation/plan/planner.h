@@ -21,7 +21,7 @@ using TimePoint = std::chrono::system_clock::time_point;
 // What the journal knows (the executor fills these from journal queries).
 struct PlanHistory {
   int actions_last_hour = 0;
-  std::function<std::optional<TimePoint>(const std::string& action, const std::string& target)> last_success;
+  std::function<std::optional<TimePoint>(const std::string& action, const std::string& target)> last_change;
   // How often a finding came back after a successful fix, within the breaker window.
   std::function<int(const std::string& finding)> recurrences_after_success;
 };

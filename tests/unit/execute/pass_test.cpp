@@ -120,6 +120,9 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   EXPECT_EQ(snapshot_text(*p.state), before);
   auto plan_id = *proposed.value().plan_id;
   EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kProposed);
+  auto again = p.pass(policy, privileged());  // the same proposal: the same plan, not a second one
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again.value().plan_id, plan_id);
 
   auto options = privileged();
   options.approved_plan = plan_id;

@@ -242,22 +242,32 @@ TEST_F(JournalTest, CountsActionsThatMayHaveChangedSomethingForTheRateLimit) {
   EXPECT_EQ(count.value(), 3);
 }
 
-TEST_F(JournalTest, FindsTheLastSuccessForTheCooldown) {
+TEST_F(JournalTest, FindsTheLastChangeForTheCooldown) {
   Journal journal = open_journal();
-  auto none = journal.last_success("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  auto none = journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none.value().has_value());
   finished_action(journal, "1", ActionState::kSucceeded);
   now_ += minutes(10);
-  const TimePoint second = now_;
   finished_action(journal, "2", ActionState::kSucceeded);
   now_ += minutes(10);
-  finished_action(journal, "3", ActionState::kFailed);
+  const TimePoint failed = now_;
+  finished_action(journal, "3", ActionState::kFailed);  // after its backup: a change was attempted
+  now_ += minutes(10);
   finished_action(journal, "4", ActionState::kSucceeded, "repair-rdp-key-acl", "/other");
-  auto last = journal.last_success("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  finished_action(journal, "5", ActionState::kPreconditionFailed);  // changed nothing
+  finished_action(journal, "6", ActionState::kSkipped);
+  auto last = journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
   ASSERT_TRUE(last);
   ASSERT_TRUE(last.value().has_value());
-  EXPECT_EQ(*last.value(), second);
+  EXPECT_EQ(*last.value(), failed);
+
+  // An administrator's rollback of a success restarts the cooldown.
+  now_ += minutes(10);
+  auto row = finished_action(journal, "7", ActionState::kSucceeded);
+  now_ += minutes(5);
+  ASSERT_TRUE(journal.record_outcome(row, ActionState::kRolledBack));
+  EXPECT_EQ(*journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem").value(), now_);
 }
 
 TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {

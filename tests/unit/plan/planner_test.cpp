@@ -84,7 +84,7 @@ TEST(Planner, GivesAReasonForEveryGate) {
   {
     auto pol = policy_with(kAutoAllowAll);
     PlanHistory h;
-    h.last_success = [&](const std::string& a, const std::string&) -> std::optional<TimePoint> {
+    h.last_change = [&](const std::string& a, const std::string&) -> std::optional<TimePoint> {
       if (a == "repair-machinekeys-acl") return now - 5min;
       return std::nullopt;
     };
