@@ -18,7 +18,7 @@ skip_all() {
   exit 0
 }
 
-readonly kCases=26
+readonly kCases=34
 [[ -x /usr/sbin/xrdp ]] || skip_all $kCases "xrdp is not installed (scripts/setup.sh installs it)"
 [[ $(id -u) -eq 0 ]] || skip_all $kCases "needs root to run xrdp as the unprivileged xrdp user"
 id xrdp >/dev/null 2>&1 || skip_all $kCases "the xrdp user does not exist"
@@ -80,5 +80,7 @@ source "$here/probe_cases.sh"
 
 echo "-- rdpmend diagnose on real xrdp faults"
 source "$here/diagnose_cases.sh"
+echo "-- rdpmend fix --apply and rollback on real xrdp faults"
+source "$here/fix_cases.sh"
 summary
 ((failed == 0))
