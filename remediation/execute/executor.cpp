@@ -37,11 +37,20 @@ class Runner {
 
   // After apply (or found applied after a crash): verify against a fresh inspection, then succeed or roll
   // back.
+  // `record_applied_first`: recovery of an action whose apply the journal never heard of; it is recorded as
+  // applied only once the change verifies.
   ActionReport verify_or_roll_back(actions::Action& action, ActionReport report,
                                    const actions::Backup& backup, inspect::HostState& current,
-                                   const std::string& context) {
+                                   const std::string& context, bool record_applied_first = false) {
     current = ctx_.reinspect();
     auto verified = action.verify(current);
+    if (verified && record_applied_first) {
+      if (auto r = ctx_.journal->record_applied(*report.action_row); !r) {
+        report.outcome = Outcome::kFailed;
+        report.detail = "verified, but the journal could not record it: " + r.error().message();
+        return report;
+      }
+    }
     if (verified) {
       if (auto r = ctx_.journal->record_verified(*report.action_row, state_json(current)); !r) {
         report.outcome = Outcome::kFailed;
@@ -239,12 +248,10 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
     if (!ctx.privileged)
       return Error{"recover action " + std::to_string(record.id), record.action,
                    "an interrupted change needs root (Linux) or an Administrator (Windows) to finish"};
-    if (record.state == ActionState::kIntent) {
-      // Backed up, maybe partly applied: if the change is complete it verifies, else roll it back.
-      if (auto r = ctx.journal->record_applied(record.id); !r) return r.error();
-    }
+    // Backed up, maybe partly applied: if the change is complete it verifies, else roll it back.
     reports.push_back(runner.verify_or_roll_back(*action, std::move(report), backup.value(), current,
-                                                 "recovered after an interruption"));
+                                                 "recovered after an interruption",
+                                                 record.state == ActionState::kIntent));
   }
   return reports;
 }

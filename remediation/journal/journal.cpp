@@ -361,7 +361,7 @@ Result<std::optional<TimePoint>> Journal::last_change(std::string_view action, s
     SQLite::Statement query(
         *db_,
         "SELECT MAX(finished_at) FROM actions WHERE action = ? AND target = ? AND "
-        "(state = 'succeeded' OR (state IN ('failed', 'rolled-back') AND backup_at IS NOT NULL))");
+        "(state = 'succeeded' OR (state IN ('failed', 'rolled-back') AND applied_at IS NOT NULL))");
     query.bind(1, std::string(action));
     query.bind(2, std::string(target));
     query.executeStep();

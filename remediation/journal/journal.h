@@ -194,8 +194,9 @@ class Journal {
   // Rate limit: actions started at or after `since` that may have changed something (all but skipped and
   // precondition-failed).
   Result<int> count_actions_since(TimePoint since);
-  // Cooldown: when this action last finished changing this target: succeeded, or failed or rolled back after
-  // its backup (a failing fix is not retried every pass; an administrator's rollback is not undone at once).
+  // Cooldown: when this action last finished after changing this target: succeeded, or failed or rolled back
+  // after its change was applied (a fix that does not hold is not redone every pass; an administrator's
+  // rollback is not undone at once). A change that never applied does not count: the rate limit bounds it.
   Result<std::optional<TimePoint>> last_change(std::string_view action, std::string_view target);
   // Circuit breaker: findings of this kind recorded at or after `since` that came back after an action
   // fixing it succeeded (within the same window).

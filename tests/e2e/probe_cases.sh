@@ -145,6 +145,41 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
   printf '[xrdp]\nini = "%s"\nlog = "%s"\nuser = "xrdp"\n' "$ndir/xrdp.ini" "$ndir/xrdp.log" >"$ndir/rdpmend.toml"
   ip netns exec rdpmend-probe-srv "$rdpmend" diagnose --config "$ndir/rdpmend.toml" --no-probe --json >"$ndir/diagnose.json"
   diagnose_expect netns-nft-drop "$ndir/diagnose.json" $? 1 "firewall-rdp-rule-missing"
+  # fix: one accept rule in each blocking chain (a drop rule in one table, a drop policy in another), the
+  # port reachable again from the other namespace; rollback: the ruleset exactly as before, blocked again.
+  ip netns exec rdpmend-probe-srv nft add table ip rdpmend_test2
+  ip netns exec rdpmend-probe-srv nft add chain ip rdpmend_test2 input '{ type filter hook input priority 10; policy drop; }'
+  ip netns exec rdpmend-probe-srv nft list ruleset >"$ndir/ruleset-before.txt"
+  printf '[policy]\nMode = "Auto"\nAllowRestoreFirewallRules = true\n' >>"$ndir/rdpmend.toml"
+  chmod 600 "$ndir/rdpmend.toml"
+  ip netns exec rdpmend-probe-srv "$rdpmend" fix --apply --only restore-firewall-rules --config "$ndir/rdpmend.toml" \
+    --journal "$ndir/journal.db" --json >"$ndir/fix.json" 2>"$ndir/fix.err"
+  ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --json >"$ndir/fixed.json"
+  fixed_status=$?
+  nft_ours=$(ip netns exec rdpmend-probe-srv nft -j list ruleset | python3 -c "import json,sys; print(sum(1 for i in json.load(sys.stdin)['nftables'] if i.get('rule', {}).get('comment') == 'rdpmend restore-firewall-rules'))")
+  if python3 -c "import json,sys; a=[x for x in json.load(open(sys.argv[1]))['actions'] if x['action']=='restore-firewall-rules'][0]; sys.exit(0 if a['outcome']=='succeeded' else 1)" "$ndir/fix.json" &&
+     [[ $fixed_status == 0 && $nft_ours == 2 ]]; then
+    echo "ok   fix netns-nft-drop: an accept rule in each of the 2 blocking chains, the probe from the other namespace ok"
+    passed=$((passed + 1))
+  else
+    echo "FAIL fix netns-nft-drop: probe exit $fixed_status, $nft_ours tagged rules, $(head -c 600 "$ndir/fix.json") $(cat "$ndir/fix.err")"
+    failed=$((failed + 1))
+  fi
+  fw_action=$(python3 -c "import json,sys; print([x for x in json.load(open(sys.argv[1]))['actions'] if x['action']=='restore-firewall-rules'][0]['action_id'])" "$ndir/fix.json" 2>/dev/null)
+  ip netns exec rdpmend-probe-srv "$rdpmend" rollback "${fw_action:-0}" --config "$ndir/rdpmend.toml" --journal "$ndir/journal.db" \
+    >"$ndir/rollback.txt" 2>&1
+  rollback_status=$?
+  ip netns exec rdpmend-probe-srv nft list ruleset >"$ndir/ruleset-after.txt"
+  ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --timeout 800 --json >"$ndir/blocked-again.json"
+  if [[ $rollback_status == 0 ]] && cmp -s "$ndir/ruleset-before.txt" "$ndir/ruleset-after.txt" &&
+     [[ $(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['verdict'])" "$ndir/blocked-again.json") == timeout ]]; then
+    echo "ok   rollback netns-nft-drop: the ruleset as before, the port filtered again"
+    passed=$((passed + 1))
+  else
+    echo "FAIL rollback netns-nft-drop: status $rollback_status, $(tail -n 2 "$ndir/rollback.txt"), ruleset diff: $(diff "$ndir/ruleset-before.txt" "$ndir/ruleset-after.txt" | head -5 | tr '\n' ' ')"
+    failed=$((failed + 1))
+  fi
+  ip netns exec rdpmend-probe-srv nft delete table ip rdpmend_test2
   ip netns exec rdpmend-probe-srv nft flush chain inet rdpmend_test input
   ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 reject with tcp reset
   ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --json >"$ndir/reject.json"
@@ -154,6 +189,6 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
   wait "$netns_xrdp" 2>/dev/null
   cleanup_netns
 else
-  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject, diagnose netns-nft-drop: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
-  skipped=$((skipped + 4))
+  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject, diagnose netns-nft-drop, fix and rollback netns-nft-drop: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
+  skipped=$((skipped + 6))
 fi

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "actions/linux/nft_firewall_action.h"
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
 #include "probe/openssl_util.h"
@@ -31,7 +32,9 @@ using Json = nlohmann::json;
 
 constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
 
-std::string os_error(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+std::string os_error(const char* what) {
+  return std::string(what) + ": " + std::strerror(errno);
+}
 
 Status need_root(std::string_view action) {
   if (geteuid() != 0) return Error{std::string(action), "", "changing the host needs root"};
@@ -47,7 +50,8 @@ Result<unsigned> primary_gid(const std::string& user) {
 // Opens a file to change its metadata without ever following a symlink in its last component.
 class NoFollowFile {
  public:
-  explicit NoFollowFile(const std::string& path) : fd_(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) {}
+  explicit NoFollowFile(const std::string& path)
+      : fd_(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) {}
   ~NoFollowFile() {
     if (fd_ >= 0) close(fd_);
   }
@@ -62,8 +66,9 @@ class NoFollowFile {
 Status set_owner_mode(const std::string& path, unsigned uid, unsigned gid, unsigned mode, const char* what) {
   NoFollowFile f(path);
   if (f.fd() < 0)
-    return Error{what, path, errno == ELOOP ? "it is a symlink: permissions are never changed through a link"
-                                            : os_error("open")};
+    return Error{
+        what, path,
+        errno == ELOOP ? "it is a symlink: permissions are never changed through a link" : os_error("open")};
   struct stat st {};
   if (fstat(f.fd(), &st) != 0 || !S_ISREG(st.st_mode)) return Error{what, path, "not a regular file"};
   if (fchown(f.fd(), uid, gid) != 0) return Error{what, path, os_error("fchown")};
@@ -105,7 +110,8 @@ std::string temp_beside(const std::string& path) {
 
 // Writes bytes to a new file beside `path` with owner and mode set before any byte is written, then
 // renames it over `path` (rename replaces a symlink itself, never its target).
-Status write_atomically(const std::string& path, const std::string& bytes, unsigned uid, unsigned gid, unsigned mode) {
+Status write_atomically(const std::string& path, const std::string& bytes, unsigned uid, unsigned gid,
+                        unsigned mode) {
   std::string tmp = temp_beside(path);
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Error{"write file", tmp, os_error("open")};
@@ -178,18 +184,24 @@ class RepairKeyAcl final : public Action {
   Status check(const HostState& s) override {
     if (auto root = need_root(id()); !root) return root;
     const auto& key = s.certificate.key;
-    if (s.listener.key_path.empty() || !key.exists) return Error{std::string(id()), s.listener.key_path, "the key file does not exist"};
+    if (s.listener.key_path.empty() || !key.exists)
+      return Error{std::string(id()), s.listener.key_path, "the key file does not exist"};
     if (key.is_link)
       return Error{std::string(id()), key.path,
-                   "it is a symlink: permissions are never changed through a link (regenerate-rdp-cert writes real files)"};
+                   "it is a symlink: permissions are never changed through a link (regenerate-rdp-cert "
+                   "writes real files)"};
     if (auto gid = primary_gid(config_.xrdp_user); !gid) return gid.error();
     return Ok{};
   }
 
   Result<Backup> backup(const HostState& s) override {
     struct stat st {};
-    if (lstat(s.listener.key_path.c_str(), &st) != 0) return Error{"back up key permissions", s.listener.key_path, os_error("lstat")};
-    return Backup{{{"path", s.listener.key_path}, {"uid", st.st_uid}, {"gid", st.st_gid}, {"mode", st.st_mode & 07777}}};
+    if (lstat(s.listener.key_path.c_str(), &st) != 0)
+      return Error{"back up key permissions", s.listener.key_path, os_error("lstat")};
+    return Backup{{{"path", s.listener.key_path},
+                   {"uid", st.st_uid},
+                   {"gid", st.st_gid},
+                   {"mode", st.st_mode & 07777}}};
   }
 
   Status apply(const HostState& s, const Backup&) override {
@@ -201,15 +213,18 @@ class RepairKeyAcl final : public Action {
 
   Status verify(const HostState& after) override {
     const auto& key = after.certificate.key;
-    if (key.readable_by_service != true) return Error{"verify key permissions", key.path, "the xrdp user still cannot read it"};
-    if (key.mode && (*key.mode & 0007)) return Error{"verify key permissions", key.path, "others can read it"};
+    if (key.readable_by_service != true)
+      return Error{"verify key permissions", key.path, "the xrdp user still cannot read it"};
+    if (key.mode && (*key.mode & 0007))
+      return Error{"verify key permissions", key.path, "others can read it"};
     return Ok{};
   }
 
   Status rollback(const Backup& b) override {
     try {
       return set_owner_mode(b.data.at("path").get<std::string>(), b.data.at("uid").get<unsigned>(),
-                            b.data.at("gid").get<unsigned>(), b.data.at("mode").get<unsigned>(), "roll back key permissions");
+                            b.data.at("gid").get<unsigned>(), b.data.at("mode").get<unsigned>(),
+                            "roll back key permissions");
     } catch (const Json::exception& e) {
       return Error{"roll back key permissions", "", std::string("the backup is damaged: ") + e.what()};
     }
@@ -223,10 +238,14 @@ class RepairKeyAcl final : public Action {
 
 Result<probe::PkeyPtr> make_key(const std::string& type) {
   probe::PkeyPtr key;
-  if (type == "rsa2048") key.reset(EVP_RSA_gen(2048));
-  else if (type == "rsa3072") key.reset(EVP_RSA_gen(3072));
-  else if (type == "ec-p256") key.reset(EVP_EC_gen("P-256"));
-  else return Error{"generate key", type, "unknown key type (rsa2048, rsa3072, ec-p256)"};
+  if (type == "rsa2048")
+    key.reset(EVP_RSA_gen(2048));
+  else if (type == "rsa3072")
+    key.reset(EVP_RSA_gen(3072));
+  else if (type == "ec-p256")
+    key.reset(EVP_EC_gen("P-256"));
+  else
+    return Error{"generate key", type, "unknown key type (rsa2048, rsa3072, ec-p256)"};
   if (!key) return Error{"generate key", type, probe::openssl_error_text()};
   return key;
 }
@@ -259,7 +278,8 @@ Result<NewPair> make_self_signed(const XrdpActionConfig& c) {
   X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(c.validity_days) * 86400);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(c.hostname.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(c.hostname.c_str()), -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   X509_set_pubkey(cert.get(), key.value().get());
   add_extension(cert.get(), NID_subject_alt_name, ("DNS:" + c.hostname).c_str());
@@ -293,7 +313,8 @@ class RegenerateCert final : public Action {
     // A certificate issued by a CA belongs to the administrator: only self-signed ones are replaced.
     if (s.certificate.present && s.certificate.info && !s.certificate.info->self_signed)
       return Error{std::string(id()), s.listener.certificate_path,
-                   "issued by " + s.certificate.info->issuer + ", not self-signed: RdpMend only replaces self-signed certificates"};
+                   "issued by " + s.certificate.info->issuer +
+                       ", not self-signed: RdpMend only replaces self-signed certificates"};
     if (config_.hostname.empty()) return Error{std::string(id()), "", "no host name for the certificate"};
     if (auto gid = primary_gid(config_.xrdp_user); !gid) return gid.error();
     return Ok{};
@@ -303,9 +324,11 @@ class RegenerateCert final : public Action {
     for (const auto& p : {s.listener.certificate_path, s.listener.key_path}) {
       std::error_code ec;
       auto size = std::filesystem::file_size(p, ec);
-      if (!ec && size > kMaxFileBytes) return Error{"back up", p, "larger than 1 MiB: not a certificate or key"};
+      if (!ec && size > kMaxFileBytes)
+        return Error{"back up", p, "larger than 1 MiB: not a certificate or key"};
     }
-    return Backup{{{"certificate", save_file(s.listener.certificate_path)}, {"key", save_file(s.listener.key_path)}}};
+    return Backup{
+        {{"certificate", save_file(s.listener.certificate_path)}, {"key", save_file(s.listener.key_path)}}};
   }
 
   Status apply(const HostState& s, const Backup&) override {
@@ -314,16 +337,20 @@ class RegenerateCert final : public Action {
     auto pair = make_self_signed(config_);
     if (!pair) return pair.error();
     // The key first: a certificate without its key is the mismatch this action repairs.
-    if (auto k = write_atomically(s.listener.key_path, pair.value().key_pem, 0, gid.value(), 0640); !k) return k;
+    if (auto k = write_atomically(s.listener.key_path, pair.value().key_pem, 0, gid.value(), 0640); !k)
+      return k;
     return write_atomically(s.listener.certificate_path, pair.value().cert_pem, 0, 0, 0644);
   }
 
   Status verify(const HostState& after) override {
     const auto& c = after.certificate;
-    if (!c.present) return Error{"verify certificate", c.location, c.error.empty() ? "no certificate" : c.error};
+    if (!c.present)
+      return Error{"verify certificate", c.location, c.error.empty() ? "no certificate" : c.error};
     if (c.key_matches != true) return Error{"verify certificate", c.location, "the key does not match"};
-    if (c.info && (c.info->expired || c.info->not_yet_valid)) return Error{"verify certificate", c.location, "not valid now"};
-    if (c.key.readable_by_service != true) return Error{"verify certificate", c.key.path, "the xrdp user cannot read the key"};
+    if (c.info && (c.info->expired || c.info->not_yet_valid))
+      return Error{"verify certificate", c.location, "not valid now"};
+    if (c.key.readable_by_service != true)
+      return Error{"verify certificate", c.key.path, "the xrdp user cannot read the key"};
     return Ok{};
   }
 
@@ -344,7 +371,8 @@ class RegenerateCert final : public Action {
 
 class RunServiceCommand final : public Action {
  public:
-  RunServiceCommand(std::string id, XrdpActionConfig config) : id_(std::move(id)), config_(std::move(config)) {}
+  RunServiceCommand(std::string id, XrdpActionConfig config)
+      : id_(std::move(id)), config_(std::move(config)) {}
   std::string_view id() const override { return id_; }
   std::string target(const HostState&) const override { return "xrdp"; }
 
@@ -359,8 +387,9 @@ class RunServiceCommand final : public Action {
     auto out = inspect::linux_host::run_command(config_.restart_command, std::chrono::seconds(60));
     if (!out) return out.error();
     if (out.value().exit_status != 0)
-      return Error{id_, config_.restart_command.front(),
-                   "exit status " + std::to_string(out.value().exit_status) + ": " + out.value().err.substr(0, 300)};
+      return Error{
+          id_, config_.restart_command.front(),
+          "exit status " + std::to_string(out.value().exit_status) + ": " + out.value().err.substr(0, 300)};
     return Ok{};
   }
   Status verify(const HostState& after) override {
@@ -382,6 +411,7 @@ ActionSet make_xrdp_actions(const XrdpActionConfig& config) {
   ActionSet set;
   set.add(std::make_unique<RepairKeyAcl>(config));
   set.add(std::make_unique<RegenerateCert>(config));
+  set.add(make_nft_firewall_action(config.nft));
   set.add(std::make_unique<RunServiceCommand>("start-rdp-service", config));
   set.add(std::make_unique<RunServiceCommand>("restart-rdp-service", config));
   return set;

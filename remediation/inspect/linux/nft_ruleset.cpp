@@ -60,52 +60,98 @@ std::string verdict_of(const Json& exprs) {
   return "";
 }
 
-}  // namespace
-
-Result<FirewallState> judge_nft_ruleset(const std::string& json_text, std::uint16_t port) {
+Result<Json> parse_ruleset(const std::string& json_text) {
   auto root = Json::parse(json_text, nullptr, false);
   if (root.is_discarded() || !root.is_object() || !root.contains("nftables") || !root["nftables"].is_array())
     return Error{"read nftables ruleset", "nft -j list ruleset", "not the JSON nft prints"};
-  FirewallState fw;
-  fw.active = false;
-  fw.blocks_rdp_port = false;
+  return root;
+}
+
+// The input filter chains ("family table name" -> its policy) and the blocks in them.
+struct Scan {
+  std::map<std::string, std::string> input_chains;
+  std::vector<NftBlock> blocks;
+};
+
+Scan scan_ruleset(const Json& root, std::uint16_t port) {
+  Scan scan;
   struct Chain {
-    std::string policy;
+    std::string family, table, name, policy;
     bool accepted = false;
+    bool blocked = false;
   };
-  std::map<std::string, Chain> input_chains;  // "family table name"
+  std::map<std::string, Chain> chains;
   for (const auto& item : root["nftables"]) {
-    if (!item.is_object() || !item.contains("chain")) continue;
+    if (!item.is_object() || !item.contains("chain") || !item["chain"].is_object()) continue;
     const auto& c = item["chain"];
     if (c.value("hook", "") != "input" || c.value("type", "") != "filter") continue;
-    input_chains[c.value("family", "") + " " + c.value("table", "") + " " + c.value("name", "")] = {
-        c.value("policy", "accept"), false};
-    fw.active = true;
+    Chain chain{c.value("family", ""), c.value("table", ""), c.value("name", ""),
+                c.value("policy", "accept")};
+    std::string key = chain.family + " " + chain.table + " " + chain.name;
+    scan.input_chains[key] = chain.policy;
+    chains[key] = chain;
   }
   for (const auto& item : root["nftables"]) {
-    if (!item.is_object() || !item.contains("rule")) continue;
+    if (!item.is_object() || !item.contains("rule") || !item["rule"].is_object()) continue;
     const auto& r = item["rule"];
     std::string key = r.value("family", "") + " " + r.value("table", "") + " " + r.value("chain", "");
-    auto chain = input_chains.find(key);
-    if (chain == input_chains.end() || !r.contains("expr") || !r["expr"].is_array()) continue;
+    auto chain = chains.find(key);
+    if (chain == chains.end() || !r.contains("expr") || !r["expr"].is_array()) continue;
     std::string verdict = verdict_of(r["expr"]);
-    if (verdict.empty() || chain->second.accepted) continue;
+    if (verdict.empty() || chain->second.accepted || chain->second.blocked) continue;
     if (port_match(r["expr"], port) != PortMatch::kMatches) continue;
     if (verdict == "accept") {
       chain->second.accepted = true;
     } else {
-      fw.blocks_rdp_port = true;
-      fw.detail = "rule " + std::to_string(r.value("handle", 0)) + " in " + key + " " + verdict +
-                  "s TCP port " + std::to_string(port);
+      chain->second.blocked = true;
+      auto handle = r.value("handle", std::int64_t{0});
+      scan.blocks.push_back({chain->second.family, chain->second.table, chain->second.name, handle,
+                             "rule " + std::to_string(handle) + " in " + key + " " + verdict + "s TCP port " +
+                                 std::to_string(port)});
     }
   }
-  for (const auto& [key, chain] : input_chains)
-    if (chain.policy == "drop" && !chain.accepted && !*fw.blocks_rdp_port) {
-      fw.blocks_rdp_port = true;
-      fw.detail = "chain " + key + " drops by default and no rule accepts TCP port " + std::to_string(port);
-    }
+  for (const auto& [key, chain] : chains)
+    if (chain.policy == "drop" && !chain.accepted && !chain.blocked)
+      scan.blocks.push_back(
+          {chain.family, chain.table, chain.name, std::nullopt,
+           "chain " + key + " drops by default and no rule accepts TCP port " + std::to_string(port)});
+  return scan;
+}
+
+}  // namespace
+
+Result<FirewallState> judge_nft_ruleset(const std::string& json_text, std::uint16_t port) {
+  auto root = parse_ruleset(json_text);
+  if (!root) return root.error();
+  auto scan = scan_ruleset(root.value(), port);
+  FirewallState fw;
+  fw.active = !scan.input_chains.empty();
+  fw.blocks_rdp_port = !scan.blocks.empty();
+  if (!scan.blocks.empty()) fw.detail = scan.blocks.front().detail;
   if (!*fw.active) fw.detail = "no nftables input filter: nothing is filtered";
   return fw;
+}
+
+Result<std::vector<NftBlock>> find_nft_blocks(const std::string& json_text, std::uint16_t port) {
+  auto root = parse_ruleset(json_text);
+  if (!root) return root.error();
+  return scan_ruleset(root.value(), port).blocks;
+}
+
+Result<std::vector<NftRuleRef>> find_nft_rules_with_comment(const std::string& json_text,
+                                                            const std::string& comment) {
+  auto root = parse_ruleset(json_text);
+  if (!root) return root.error();
+  std::vector<NftRuleRef> found;
+  for (const auto& item : root.value()["nftables"]) {
+    if (!item.is_object() || !item.contains("rule") || !item["rule"].is_object()) continue;
+    const auto& r = item["rule"];
+    if (r.value("comment", "") != comment || !r.contains("handle") || !r["handle"].is_number_integer())
+      continue;
+    found.push_back(
+        {r.value("family", ""), r.value("table", ""), r.value("chain", ""), r["handle"].get<std::int64_t>()});
+  }
+  return found;
 }
 
 }  // namespace rdpmend::inspect::linux_host
