@@ -94,6 +94,74 @@ PY
   fi
 }
 
+
+# xrdp stopped: start-rdp-service runs the configured `[xrdp] restart` argv (here a script that starts this
+# instance the way a unit would), the probe and FreeRDP succeed; a start cannot be rolled back, and says so.
+service_down_case() {
+  local dir=$work/fix-service-down port ok=1 why=""
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  port=$(xrdp_free_port)
+  xrdp_make_cert "$dir"
+  xrdp_write_ini "$dir" "$port" negotiate
+  touch "$dir/xrdp.log"
+  chown xrdp:xrdp "$dir/xrdp.log"
+  cat >"$dir/start-xrdp.sh" <<SH
+#!/bin/sh
+setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini" \
+  </dev/null >"$dir/stdout.log" 2>&1 &
+echo \$! >"$dir/started.pid"
+for i in \$(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null && exit 0
+  sleep 0.05
+done
+exit 1
+SH
+  chmod 700 "$dir/start-xrdp.sh"
+  cat >"$dir/rdpmend.toml" <<TOML
+[xrdp]
+ini = "$dir/xrdp.ini"
+log = "$dir/xrdp.log"
+user = "xrdp"
+restart = ["/bin/sh", "$dir/start-xrdp.sh"]
+
+[policy]
+Mode = "Auto"
+TOML
+  chmod 600 "$dir/rdpmend.toml"
+  local args=(--config "$dir/rdpmend.toml" --journal "$dir/journal.db")
+  "$rdpmend" fix --apply --json "${args[@]}" >"$dir/fix.json" 2>"$dir/fix.err"
+  local status=$?
+  "$rdpmend" probe "127.0.0.1:$port" --json >/dev/null
+  local probe_status=$?
+  timeout 30 env HOME="$fix_home" DISPLAY="$fix_display" xfreerdp "/v:127.0.0.1:$port" /u:test /p:test +auth-only \
+    /sec:tls /cert:ignore >"$dir/freerdp.txt" 2>&1
+  local freerdp_status=$?
+  python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert 'rdp-service-not-running' in j['findings_before'], j['findings_before']
+assert [(a['action'], a['outcome']) for a in j['actions']] == [('start-rdp-service', 'succeeded')], j['actions']
+assert j['findings_after'] == [] and j['probe_after'] == 'ok', (j['findings_after'], j['probe_after'])
+" "$dir/fix.json" >"$dir/check.txt" 2>&1 || { ok=0; why+=" $(tail -n 1 "$dir/check.txt")"; }
+  [[ $status == 0 && $probe_status == 0 && $freerdp_status == 0 ]] ||
+    { ok=0; why+=" exits: fix $status, probe $probe_status, xfreerdp $freerdp_status; $(head -c 200 "$dir/fix.err")"; }
+  "$rdpmend" rollback 1 "${args[@]}" >/dev/null 2>"$dir/rollback.err"
+  local rollback_status=$?
+  [[ $rollback_status == 3 ]] && grep -q "cannot be undone" "$dir/rollback.err" ||
+    { ok=0; why+=" rollback of a start: exit $rollback_status $(cat "$dir/rollback.err")"; }
+  [[ -f $dir/started.pid ]] && kill -TERM -- "-$(cat "$dir/started.pid")" 2>/dev/null
+  sleep 0.2
+  [[ -f $dir/started.pid ]] && kill -KILL -- "-$(cat "$dir/started.pid")" 2>/dev/null
+  if ((ok)); then
+    echo "ok   fix service-down: start-rdp-service ran the configured command; probe ok; xfreerdp +auth-only 0; no rollback of a start"
+    passed=$((passed + 1))
+  else
+    echo "FAIL fix service-down:$why"
+    failed=$((failed + 1))
+  fi
+}
+
 if [[ -x /usr/bin/xfreerdp && -x /usr/bin/Xvfb ]]; then
   fix_home=$work/fix-home
   mkdir -p "$fix_home"
@@ -105,9 +173,10 @@ if [[ -x /usr/bin/xfreerdp && -x /usr/bin/Xvfb ]]; then
   fix_case expired-cert expired_cert "rdp-cert-expired" "regenerate-rdp-cert"
   fix_case cert-key-mismatch key_mismatch "xrdp-cert-key-mismatch" "regenerate-rdp-cert"
   fix_case cert-missing cert_missing "rdp-cert-missing" "regenerate-rdp-cert"
+  service_down_case
   kill "$fix_xvfb" 2>/dev/null
   wait "$fix_xvfb" 2>/dev/null
 else
-  echo "SKIPPED: 8 fix/rollback cases: freerdp2-x11 or xvfb missing (scripts/setup.sh installs them)"
-  skipped=$((skipped + 8))
+  echo "SKIPPED: 9 fix/rollback cases: freerdp2-x11 or xvfb missing (scripts/setup.sh installs them)"
+  skipped=$((skipped + 9))
 fi
