@@ -1,5 +1,7 @@
 #include "journal/journal.h"
 
+#include <filesystem>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
 #include <SQLiteCpp/Statement.h>
@@ -171,6 +173,19 @@ bool is_outcome(ActionState state) {
 }
 
 Result<Journal> Journal::open(const std::string& path, Options options) {
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(path, ec);
+  auto opened = open_once(path, options);
+  if (!opened || existed) return opened;
+  // A new database: SQLite made its -wal and -shm while switching to WAL, with the folder's permissions.
+  // Closing removes them; reopened, they are made by prepare_database_file with the journal's own protection
+  // from their first moment (so a crash leaves them protected, also where only the protection given at
+  // creation sticks, as under Wine).
+  { Journal closing = std::move(opened).value(); }
+  return open_once(path, std::move(options));
+}
+
+Result<Journal> Journal::open_once(const std::string& path, Options options) {
   if (auto prepared = prepare_database_file(path); !prepared) return prepared.error();
   return guarded("open the journal", path, [&]() -> Result<Journal> {
     const auto busy_ms = static_cast<int>(options.busy_timeout.count());

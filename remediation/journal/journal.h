@@ -228,6 +228,7 @@ class Journal {
 
  private:
   Journal(std::string path, Options options, std::unique_ptr<SQLite::Database> db);
+  static Result<Journal> open_once(const std::string& path, Options options);
   TimePoint now() const;
 
   std::string path_;

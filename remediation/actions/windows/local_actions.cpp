@@ -1,9 +1,13 @@
 #include "actions/local_actions.h"
 
+#include "actions/windows/windows_actions.h"
+
 namespace rdpmend::actions {
 
-// The Windows actions are not built yet: this machine offers none, so every planned action is reported
-// as "not available on this host" and nothing changes.
-ActionSet make_local_actions(const LocalActionConfig&) { return {}; }
+// This machine's TermService actions, at their real locations (the xrdp settings of LocalActionConfig do not
+// apply on Windows).
+ActionSet make_local_actions(const LocalActionConfig&) {
+  return make_windows_actions(WindowsActionConfig{});
+}
 
 }  // namespace rdpmend::actions

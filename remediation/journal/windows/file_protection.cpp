@@ -108,20 +108,26 @@ Status apply_dacl(const std::wstring& file) {
   return Ok{};
 }
 
+// Creates an empty file with the journal's DACL from its first moment.
+Status create_protected(const std::wstring& file) {
+  auto sd = journal_security_descriptor();
+  if (!sd) return sd.error();
+  SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), sd.value().get(), FALSE};
+  HANDLE handle = CreateFileW(file.c_str(), GENERIC_READ | GENERIC_WRITE, 0, &attributes, CREATE_NEW,
+                              FILE_ATTRIBUTE_NORMAL, nullptr);
+  if (handle == INVALID_HANDLE_VALUE)
+    return Error{"create the journal file", win::narrow(file), win::error_text(GetLastError())};
+  CloseHandle(handle);
+  return Ok{};
+}
+
 }  // namespace
 
 Status prepare_database_file(const std::string& path) {
   const std::wstring file = win::widen(path);
   if (!exists(file)) {
-    auto sd = journal_security_descriptor();
-    if (!sd) return sd.error();
-    SECURITY_ATTRIBUTES attributes{sizeof(SECURITY_ATTRIBUTES), sd.value().get(), FALSE};
     // An empty file is an empty SQLite database; creating it here gives it its DACL from the start.
-    HANDLE handle = CreateFileW(file.c_str(), GENERIC_READ | GENERIC_WRITE, 0, &attributes, CREATE_NEW,
-                                FILE_ATTRIBUTE_NORMAL, nullptr);
-    if (handle == INVALID_HANDLE_VALUE)
-      return Error{"create the journal file", path, win::error_text(GetLastError())};
-    CloseHandle(handle);
+    if (auto created = create_protected(file); !created) return created;
   } else {
     if (auto checked = check_existing(file); !checked) return checked;
   }
@@ -129,6 +135,13 @@ Status prepare_database_file(const std::string& path) {
     const std::wstring companion = file + suffix;
     if (!exists(companion)) continue;
     if (auto checked = check_existing(companion); !checked) return checked;
+  }
+  // An empty -wal and -shm are valid to SQLite, which opens existing ones: made here, they never carry the
+  // folder's inherited ACL, not even for a moment, and a crash leaves them protected.
+  for (const wchar_t* suffix : {L"-wal", L"-shm"}) {
+    const std::wstring companion = file + suffix;
+    if (exists(companion)) continue;
+    if (auto created = create_protected(companion); !created) return created;
   }
   return Ok{};
 }
@@ -139,6 +152,9 @@ Status protect_companion_files(const std::string& path) {
   for (const wchar_t* suffix : {L"-wal", L"-shm"}) {
     const std::wstring companion = file + suffix;
     if (!exists(companion)) continue;
+    // Made by prepare_database_file, they are protected already; rewriting the DACL would only let Wine
+    // recompute the file mode from it, wider than the one it was created with.
+    if (check_existing(companion)) continue;
     if (auto applied = apply_dacl(companion); !applied) return applied;
   }
   return Ok{};

@@ -1,0 +1,287 @@
+// start-rdp-service and restart-rdp-service: TermService through the service control manager, every wait
+// bounded (config.service_timeout per state change, polled at a tenth of the service's wait hint, between
+// 100 ms and 1 s, as the SCM documents; it offers no blocking wait on a state).
+//
+// start-rdp-service   starts the service when it is stopped and waits until it runs; a running one is left
+//                     alone (idempotent). A service an administrator disabled is refused, not re-enabled.
+//                     Not reversible: undoing a start means stopping Remote Desktop, which cuts every session
+//                     and is never what a rollback should do; the backup only records the prior state.
+// restart-rdp-service stops the services that depend on TermService (UmRdpService) and the configured
+//                     companions (SessionEnv, which makes the self-signed certificate), then TermService;
+//                     starts TermService, then the companions and dependents that were running. Not
+//                     reversible: a restart cannot be undone (the sessions it dropped are gone).
+// verify (both)       TermService runs, and when the state carries a self-probe of the listener, its verdict
+//                     is usable (ok, nla-required): that is where the certificate it serves is checked.
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "actions/windows/administrator.h"
+#include "actions/windows/handles.h"
+#include "actions/windows/windows_actions.h"
+#include "inspect/windows/services.h"
+#include "platform/windows/win_text.h"
+#include "probe/verdict.h"
+
+namespace rdpmend::actions {
+namespace {
+
+using inspect::HostState;
+using Json = nlohmann::json;
+using windows::UniqueServiceHandle;
+
+struct ServiceStatus {
+  DWORD state = 0;
+  DWORD wait_hint = 0;
+  DWORD process_id = 0;
+};
+
+Result<ServiceStatus> query(SC_HANDLE service, const std::string& name) {
+  SERVICE_STATUS_PROCESS s{};
+  DWORD needed = 0;
+  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&s), sizeof s, &needed))
+    return Error{"query the status of the service", name, win::error_text(GetLastError())};
+  return ServiceStatus{s.dwCurrentState, s.dwWaitHint, s.dwProcessId};
+}
+
+// Waits until the service reaches `wanted`, or leaves the pending state towards it, or the time is up.
+Status wait_for(SC_HANDLE service, const std::string& name, DWORD wanted, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    auto s = query(service, name);
+    if (!s) return s.error();
+    if (s.value().state == wanted) return Ok{};
+    const bool pending =
+        s.value().state == SERVICE_START_PENDING || s.value().state == SERVICE_STOP_PENDING ||
+        s.value().state == SERVICE_CONTINUE_PENDING || s.value().state == SERVICE_PAUSE_PENDING;
+    if (!pending)
+      return Error{"wait for the service to be " + inspect::windows::service_state_name(wanted), name,
+                   "it is " + inspect::windows::service_state_name(s.value().state)};
+    if (std::chrono::steady_clock::now() >= deadline)
+      return Error{"wait for the service to be " + inspect::windows::service_state_name(wanted), name,
+                   "still " + inspect::windows::service_state_name(s.value().state) + " after " +
+                       std::to_string(limit.count()) + " ms"};
+    const auto step = std::chrono::milliseconds(std::clamp<DWORD>(s.value().wait_hint / 10, 100, 1000));
+    std::this_thread::sleep_for(step);
+  }
+}
+
+class Scm {
+ public:
+  static Result<Scm> connect() {
+    SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
+    if (!manager) return Error{"open the service control manager", "", win::error_text(GetLastError())};
+    return Scm(UniqueServiceHandle(manager));
+  }
+  // nullptr handle (no error) when the service does not exist and `optional`.
+  Result<UniqueServiceHandle> open(const std::wstring& name, DWORD access, bool optional = false) const {
+    SC_HANDLE h = OpenServiceW(manager_.get(), name.c_str(), access);
+    if (!h) {
+      const DWORD code = GetLastError();
+      if (optional && code == ERROR_SERVICE_DOES_NOT_EXIST) return UniqueServiceHandle();
+      return Error{"open the service", win::narrow(name), win::error_text(code)};
+    }
+    return UniqueServiceHandle(h);
+  }
+
+ private:
+  explicit Scm(UniqueServiceHandle manager) : manager_(std::move(manager)) {}
+  UniqueServiceHandle manager_;
+};
+
+constexpr DWORD kControl =
+    SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG | SERVICE_ENUMERATE_DEPENDENTS;
+
+Result<DWORD> start_type(SC_HANDLE service, const std::string& name) {
+  DWORD needed = 0;
+  QueryServiceConfigW(service, nullptr, 0, &needed);
+  if (needed == 0)
+    return Error{"query the configuration of the service", name, win::error_text(GetLastError())};
+  std::vector<std::uint64_t> buffer((needed + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
+  auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.data());
+  if (!QueryServiceConfigW(service, config, static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t)),
+                           &needed))
+    return Error{"query the configuration of the service", name, win::error_text(GetLastError())};
+  return config->dwStartType;
+}
+
+Status start(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
+  auto s = query(service, name);
+  if (!s) return s.error();
+  if (s.value().state == SERVICE_STOP_PENDING) {
+    if (auto stopped = wait_for(service, name, SERVICE_STOPPED, limit); !stopped) return stopped;
+  }
+  if (s.value().state != SERVICE_RUNNING && s.value().state != SERVICE_START_PENDING) {
+    if (!StartServiceW(service, 0, nullptr) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
+      return Error{"start the service", name, win::error_text(GetLastError())};
+  }
+  return wait_for(service, name, SERVICE_RUNNING, limit);
+}
+
+Status stop(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
+  auto s = query(service, name);
+  if (!s) return s.error();
+  if (s.value().state == SERVICE_STOPPED) return Ok{};
+  if (s.value().state != SERVICE_STOP_PENDING) {
+    SERVICE_STATUS ignored{};
+    if (!ControlService(service, SERVICE_CONTROL_STOP, &ignored) &&
+        GetLastError() != ERROR_SERVICE_NOT_ACTIVE)
+      return Error{"stop the service", name, win::error_text(GetLastError())};
+  }
+  return wait_for(service, name, SERVICE_STOPPED, limit);
+}
+
+// The services that depend on `service` and are running now (EnumDependentServicesW, SERVICE_ACTIVE), in the
+// order to stop them (dependents of dependents first).
+Result<std::vector<std::wstring>> active_dependents(SC_HANDLE service, const std::string& name) {
+  DWORD needed = 0, count = 0;
+  if (EnumDependentServicesW(service, SERVICE_ACTIVE, nullptr, 0, &needed, &count))
+    return std::vector<std::wstring>();
+  if (GetLastError() != ERROR_MORE_DATA)
+    return Error{"list the services that depend on", name, win::error_text(GetLastError())};
+  std::vector<std::uint64_t> buffer((needed + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
+  auto* list = reinterpret_cast<ENUM_SERVICE_STATUSW*>(buffer.data());
+  if (!EnumDependentServicesW(service, SERVICE_ACTIVE, list, needed, &needed, &count))
+    return Error{"list the services that depend on", name, win::error_text(GetLastError())};
+  std::vector<std::wstring> out;
+  for (DWORD i = 0; i < count; ++i) out.emplace_back(list[i].lpServiceName);
+  return out;
+}
+
+Status verify_running(const HostState& after, const std::string& service, std::string_view action) {
+  const std::string what = "verify " + std::string(action);
+  const auto* s = after.service(service);
+  if (!s || !s->present) return Error{what, service, "the service is not installed"};
+  if (s->state != "running")
+    return Error{what, service,
+                 "the service is " + (s->state.empty() ? std::string("in an unknown state") : s->state)};
+  // A listener that works: usable, or serving a certificate that is still valid but expiring soon.
+  if (after.self_probe && !after.self_probe->verdict.empty() &&
+      probe::verdict_class(after.self_probe->verdict) != probe::VerdictClass::kUsable &&
+      after.self_probe->verdict != "cert-expiring") {
+    std::string causes;
+    for (const auto& c : after.self_probe->causes) causes += (causes.empty() ? "" : "; ") + c;
+    return Error{what, after.self_probe->target,
+                 "the listener does not work yet: " + after.self_probe->verdict +
+                     (causes.empty() ? "" : " (" + causes + ")")};
+  }
+  return Ok{};
+}
+
+class ServiceAction : public Action {
+ public:
+  explicit ServiceAction(WindowsActionConfig config) : config_(std::move(config)) {}
+  std::string target(const HostState&) const override { return win::narrow(config_.rdp_service); }
+  bool reversible() const override { return false; }
+  Status rollback(const Backup&) override { return Ok{}; }
+
+  Status check(const HostState&) override {
+    if (auto admin = windows::require_administrator(config_, id()); !admin) return admin;
+    auto scm = Scm::connect();
+    if (!scm) return scm.error();
+    auto service = scm.value().open(config_.rdp_service, SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG);
+    if (!service) return service.error();
+    auto type = start_type(service.value().get(), name());
+    if (!type) return type.error();
+    if (type.value() == SERVICE_DISABLED)
+      return Error{std::string(id()), name(),
+                   "refused: an administrator disabled the service; RdpMend does not re-enable it"};
+    return Ok{};
+  }
+
+  Result<Backup> backup(const HostState&) override {
+    auto scm = Scm::connect();
+    if (!scm) return scm.error();
+    auto service = scm.value().open(config_.rdp_service, SERVICE_QUERY_STATUS);
+    if (!service) return service.error();
+    auto s = query(service.value().get(), name());
+    if (!s) return s.error();
+    // For the journal only: nothing is rolled back.
+    return Backup{Json{{"service", name()},
+                       {"state", inspect::windows::service_state_name(s.value().state)},
+                       {"process_id", s.value().process_id}}};
+  }
+
+  Status verify(const HostState& after) override { return verify_running(after, name(), id()); }
+
+ protected:
+  std::string name() const { return win::narrow(config_.rdp_service); }
+  const WindowsActionConfig& config() const { return config_; }
+
+ private:
+  WindowsActionConfig config_;
+};
+
+class StartRdpService final : public ServiceAction {
+ public:
+  using ServiceAction::ServiceAction;
+  std::string_view id() const override { return kStartRdpService; }
+
+  Status apply(const HostState&, const Backup&) override {
+    auto scm = Scm::connect();
+    if (!scm) return scm.error();
+    auto service = scm.value().open(config().rdp_service, kControl);
+    if (!service) return service.error();
+    return start(service.value().get(), name(), config().service_timeout);
+  }
+};
+
+class RestartRdpService final : public ServiceAction {
+ public:
+  using ServiceAction::ServiceAction;
+  std::string_view id() const override { return kRestartRdpService; }
+
+  Status apply(const HostState&, const Backup&) override {
+    const auto limit = config().service_timeout;
+    auto scm = Scm::connect();
+    if (!scm) return scm.error();
+    auto main = scm.value().open(config().rdp_service, kControl);
+    if (!main) return main.error();
+
+    // Stop: the dependents that run, the companions that run, then the service itself.
+    auto dependents = active_dependents(main.value().get(), name());
+    if (!dependents) return dependents.error();
+    std::vector<std::pair<std::wstring, UniqueServiceHandle>> to_restart;
+    for (const auto& d : dependents.value()) {
+      auto h = scm.value().open(d, kControl);
+      if (!h) return h.error();
+      to_restart.emplace_back(d, std::move(h).value());
+    }
+    for (const auto& c : config().restart_with) {
+      auto h = scm.value().open(c, kControl, /*optional=*/true);
+      if (!h) return h.error();
+      if (!h.value()) continue;  // not on this system
+      const bool listed = std::any_of(to_restart.begin(), to_restart.end(), [&](const auto& r) {
+        return CompareStringOrdinal(r.first.c_str(), -1, c.c_str(), -1, TRUE) == CSTR_EQUAL;
+      });
+      if (listed) continue;  // a dependent already
+      auto s = query(h.value().get(), win::narrow(c));
+      if (!s) return s.error();
+      if (s.value().state == SERVICE_RUNNING || s.value().state == SERVICE_START_PENDING)
+        to_restart.emplace_back(c, std::move(h).value());
+    }
+    for (const auto& [n, h] : to_restart) {
+      if (auto stopped = stop(h.get(), win::narrow(n), limit); !stopped) return stopped;
+    }
+    if (auto stopped = stop(main.value().get(), name(), limit); !stopped) return stopped;
+
+    // Start: the service first, then the others in the reverse order of their stop.
+    if (auto started = start(main.value().get(), name(), limit); !started) return started;
+    for (auto it = to_restart.rbegin(); it != to_restart.rend(); ++it) {
+      if (auto started = start(it->second.get(), win::narrow(it->first), limit); !started) return started;
+    }
+    return Ok{};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Action> make_start_service_action(const WindowsActionConfig& config) {
+  return std::make_unique<StartRdpService>(config);
+}
+
+std::unique_ptr<Action> make_restart_service_action(const WindowsActionConfig& config) {
+  return std::make_unique<RestartRdpService>(config);
+}
+
+}  // namespace rdpmend::actions
