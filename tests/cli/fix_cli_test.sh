@@ -117,6 +117,20 @@ json_check "the interrupted action is verified first, then the rest runs" "[(a['
 RDPMEND_TEST_CRASH_AT=sometime "$rdpmend" fix --apply --host "sim:$tmp/crash.json" --config "$tmp/auto.toml" >/dev/null 2>&1
 check "a malformed crash point is a usage error" 2 $?
 
+# A corrupt journal: nothing changes, and the error says why.
+broken "$tmp/corrupt.json"
+cp "$tmp/corrupt.json" "$tmp/corrupt-before.json"
+printf 'not a database, just text' >"$tmp/corrupt.json.journal.db"
+chmod 600 "$tmp/corrupt.json.journal.db"
+"$rdpmend" fix --apply --host "sim:$tmp/corrupt.json" --config "$tmp/auto.toml" >/dev/null 2>"$tmp/err.txt"
+check "a corrupt journal: 3" 3 $?
+grep -q "nothing was changed" "$tmp/err.txt"
+check "and it says nothing was changed" 0 $?
+cmp -s "$tmp/corrupt.json" "$tmp/corrupt-before.json"
+check "the host is as it was" 0 $?
+"$rdpmend" fix --dry-run --host "sim:$tmp/corrupt.json" --config "$tmp/auto.toml" >/dev/null 2>"$tmp/err.txt"
+check "a dry run still previews with a corrupt journal: 1" 1 $?
+
 # The configured restart command: an argv list whose program is an absolute path.
 printf '[xrdp]\nrestart = "systemctl restart xrdp"\n' >"$tmp/restart-string.toml"
 printf '[xrdp]\nrestart = ["systemctl", "restart", "xrdp"]\n' >"$tmp/restart-relative.toml"

@@ -5,12 +5,8 @@
 diagnose_case() {
   local name=$1 setup=$2 run_state=$3 want_exit=$4 want=$5
   local dir=$work/diagnose-$name port
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  port=$(xrdp_free_port)
-  xrdp_make_cert "$dir"
-  xrdp_write_ini "$dir" "$port" negotiate
-  "$setup" "$dir"
+  xrdp_new_instance "$dir" "$setup"
+  port=$XRDP_PORT
   printf '[xrdp]\nini = "%s"\nlog = "%s"\nuser = "xrdp"\n' "$dir/xrdp.ini" "$dir/xrdp.log" >"$dir/rdpmend.toml"
   if ! xrdp_start "$dir" "$port"; then
     echo "FAIL diagnose $name: xrdp did not start"

@@ -6,12 +6,8 @@
 fix_case() {
   local name=$1 setup=$2 want_findings=$3 want_actions=$4
   local dir=$work/fix-$name port ok=1 why=""
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  port=$(xrdp_free_port)
-  xrdp_make_cert "$dir"
-  xrdp_write_ini "$dir" "$port" negotiate
-  "$setup" "$dir"
+  xrdp_new_instance "$dir" "$setup"
+  port=$XRDP_PORT
   cat >"$dir/rdpmend.toml" <<TOML
 [xrdp]
 ini = "$dir/xrdp.ini"
@@ -85,13 +81,7 @@ PY
   python3 -c "import json,sys; s=[a['state'] for a in json.load(open(sys.argv[1]))['actions']]; sys.exit(0 if s and all(x in ('rolled-back','skipped') for x in s) else 1)" "$dir/history.json" ||
     { ok=0; why+=" history: $(head -c 300 "$dir/history.json")"; }
   xrdp_stop
-  if ((ok)); then
-    echo "ok   rollback $name: files restored byte for byte, probe '$verdict' again"
-    passed=$((passed + 1))
-  else
-    echo "FAIL rollback $name:$why"
-    failed=$((failed + 1))
-  fi
+  e2e_report "$ok" "rollback $name: files restored byte for byte, probe '$verdict' again" "rollback $name:$why"
 }
 
 
@@ -99,11 +89,8 @@ PY
 # instance the way a unit would), the probe and FreeRDP succeed; a start cannot be rolled back, and says so.
 service_down_case() {
   local dir=$work/fix-service-down port ok=1 why=""
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  port=$(xrdp_free_port)
-  xrdp_make_cert "$dir"
-  xrdp_write_ini "$dir" "$port" negotiate
+  xrdp_new_instance "$dir" healthy
+  port=$XRDP_PORT
   touch "$dir/xrdp.log"
   chown xrdp:xrdp "$dir/xrdp.log"
   cat >"$dir/start-xrdp.sh" <<SH
@@ -153,13 +140,8 @@ assert j['findings_after'] == [] and j['probe_after'] == 'ok', (j['findings_afte
   [[ -f $dir/started.pid ]] && kill -TERM -- "-$(cat "$dir/started.pid")" 2>/dev/null
   sleep 0.2
   [[ -f $dir/started.pid ]] && kill -KILL -- "-$(cat "$dir/started.pid")" 2>/dev/null
-  if ((ok)); then
-    echo "ok   fix service-down: start-rdp-service ran the configured command; probe ok; xfreerdp +auth-only 0; no rollback of a start"
-    passed=$((passed + 1))
-  else
-    echo "FAIL fix service-down:$why"
-    failed=$((failed + 1))
-  fi
+  e2e_report "$ok" "fix service-down: start-rdp-service ran the configured command; probe ok; xfreerdp +auth-only 0; no rollback of a start" \
+    "fix service-down:$why"
 }
 
 if [[ -x /usr/bin/xfreerdp && -x /usr/bin/Xvfb ]]; then

@@ -6,12 +6,8 @@ probe_case() {
   local name=$1 setup=$2 layer=$3 want_exit=$4 want=$5 check=${6:-True}
   shift 6 2>/dev/null || shift $#
   local dir=$work/probe-$name port
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  port=$(xrdp_free_port)
-  xrdp_make_cert "$dir"
-  xrdp_write_ini "$dir" "$port" "$layer"
-  "$setup" "$dir"
+  xrdp_new_instance "$dir" "$setup" "$layer"
+  port=$XRDP_PORT
   if ! xrdp_start "$dir" "$port"; then
     echo "FAIL probe $name: xrdp did not start"
     failed=$((failed + 1))

@@ -31,12 +31,8 @@ trap 'xrdp_stop; rm -rf "$work"' EXIT
 run_case() {
   local name=$1 setup=$2 want_exit=$3 want=$4
   local dir=$work/$name port
-  mkdir -p "$dir"
-  chmod 755 "$dir"
-  port=$(xrdp_free_port)
-  xrdp_make_cert "$dir"
-  xrdp_write_ini "$dir" "$port" negotiate
-  "$setup" "$dir"
+  xrdp_new_instance "$dir" "$setup"
+  port=$XRDP_PORT
   if ! xrdp_start "$dir" "$port"; then
     echo "FAIL $name: xrdp did not start"
     failed=$((failed + 1))

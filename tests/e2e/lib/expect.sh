@@ -17,3 +17,14 @@ diagnose_expect() {
   fi
 }
 
+
+# e2e_report OK OK_TEXT FAIL_TEXT: counts one case as passed (OK = 1) or failed and prints its line.
+e2e_report() {
+  if (($1)); then
+    echo "ok   $2"
+    passed=$((passed + 1))
+  else
+    echo "FAIL $3"
+    failed=$((failed + 1))
+  fi
+}

@@ -31,6 +31,18 @@ xrdp_write_ini() {
       /etc/xrdp/xrdp.ini >"$dir/xrdp.ini"
 }
 
+# xrdp_new_instance DIR SETUP [SECURITY_LAYER]: a folder with a certificate, key and xrdp.ini on a free port
+# (set in XRDP_PORT), then SETUP DIR makes the fault. Not started.
+xrdp_new_instance() {
+  local dir=$1 setup=$2 layer=${3:-negotiate}
+  mkdir -p "$dir"
+  chmod 755 "$dir"
+  XRDP_PORT=$(xrdp_free_port)
+  xrdp_make_cert "$dir"
+  xrdp_write_ini "$dir" "$XRDP_PORT" "$layer"
+  "$setup" "$dir"
+}
+
 # xrdp_start DIR PORT: starts xrdp, waits until it accepts connections; sets XRDP_PID.
 xrdp_start() {
   local dir=$1 port=$2
