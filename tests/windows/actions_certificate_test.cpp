@@ -17,8 +17,10 @@
 
 #include "actions/windows/windows_actions.h"
 #include "actions_test_support.h"
+#include "certificate_test_support.h"
 #include "inspect/windows/certificate_state.h"
 #include "inspect_test_support.h"
+#include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
@@ -26,19 +28,10 @@ namespace {
 
 using namespace std::chrono_literals;
 using inspect::HostState;
+using test_support::TestCertificateStore;
 using test_support::TestRegistryKey;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-SYSTEMTIME system_time(std::chrono::system_clock::time_point t) {
-  using Ticks = std::chrono::duration<std::int64_t, std::ratio<1, 10'000'000>>;
-  const auto ticks = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<Ticks>(t.time_since_epoch()).count() + 116444736000000000LL);
-  FILETIME ft{static_cast<DWORD>(ticks & 0xffffffffULL), static_cast<DWORD>(ticks >> 32)};
-  SYSTEMTIME st{};
-  FileTimeToSystemTime(&ft, &st);
-  return st;
-}
 
 bool container_exists(const std::wstring& container) {
   HCRYPTPROV prov = 0;
@@ -52,48 +45,14 @@ bool container_exists(const std::wstring& container) {
 class CertificateActionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_name_ = L"RdpMendTest-" + test_support::unique_suffix();
-    store_ =
-        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE, store_name_.c_str());
-    ASSERT_NE(store_, nullptr) << "create store: " << GetLastError();
+    ASSERT_NE(certificates_.handle(), nullptr);
     config_ = test_support::isolated_config();
-    config_.self_signed_store = store_name_;
+    config_.self_signed_store = certificates_.name();
     config_.self_signed_key_container = L"RdpMendTest-TSSecKeySet1-" + test_support::unique_suffix();
     config_.is_administrator = [] { return Result<bool>(true); };
     where_.terminal_server = registry_.at(L"Control\\Terminal Server");
-    where_.configured_stores = {store_name_};
-    where_.self_signed_store = store_name_;
-  }
-
-  void TearDown() override {
-    if (store_) {
-      const CERT_CONTEXT* c = nullptr;
-      while ((c = CertEnumCertificatesInStore(store_, nullptr)) != nullptr)
-        if (!CertDeleteCertificateFromStore(c)) break;
-      CertControlStore(store_, 0, CERT_STORE_CTRL_COMMIT, nullptr);
-      CertCloseStore(store_, 0);
-      CertUnregisterSystemStore(store_name_.c_str(),
-                                CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_DELETE_FLAG);
-    }
-    for (const auto& container : containers_) {
-      HCRYPTPROV gone = 0;
-      CryptAcquireContextW(&gone, container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                           CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT);
-    }
-  }
-
-  std::wstring make_key(std::wstring container = {}) {
-    if (container.empty()) container = L"RdpMendTest-" + test_support::unique_suffix();
-    HCRYPTPROV prov = 0;
-    EXPECT_TRUE(CryptAcquireContextW(&prov, container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                                     CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT))
-        << std::hex << GetLastError();
-    HCRYPTKEY key = 0;
-    EXPECT_TRUE(CryptGenKey(prov, AT_KEYEXCHANGE, (2048u << 16), &key)) << std::hex << GetLastError();
-    if (key) CryptDestroyKey(key);
-    if (prov) CryptReleaseContext(prov, 0);
-    containers_.push_back(container);
-    return container;
+    where_.configured_stores = {certificates_.name()};
+    where_.self_signed_store = certificates_.name();
   }
 
   // A self-signed certificate made with `key_container`'s key, in the store, linked to `points_to` (the
@@ -101,36 +60,9 @@ class CertificateActionTest : public ::testing::Test {
   const CERT_CONTEXT* add_self_signed(const std::wstring& key_container, const wchar_t* subject_text,
                                       const std::wstring& points_to = {},
                                       CERT_EXTENSIONS* extensions = nullptr) {
-    HCRYPTPROV prov = 0;
-    if (!CryptAcquireContextW(&prov, key_container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                              CRYPT_MACHINE_KEYSET | CRYPT_SILENT)) {
-      ADD_FAILURE() << "open key container: " << std::hex << GetLastError();
-      return nullptr;
-    }
-    BYTE name[256];
-    DWORD name_size = sizeof name;
-    EXPECT_TRUE(CertStrToNameW(X509_ASN_ENCODING, subject_text, CERT_X500_NAME_STR, nullptr, name, &name_size,
-                               nullptr));
-    CERT_NAME_BLOB subject{name_size, name};
-    const auto now = std::chrono::system_clock::now();
-    SYSTEMTIME start = system_time(now - 24h), end = system_time(now + 24h * 180);
-    CRYPT_KEY_PROV_INFO own{};
-    std::wstring own_container = key_container;
-    own.pwszContainerName = own_container.data();
-    own.pwszProvName = const_cast<wchar_t*>(MS_ENHANCED_PROV_W);
-    own.dwProvType = PROV_RSA_FULL;
-    own.dwFlags = CRYPT_MACHINE_KEYSET;
-    own.dwKeySpec = AT_KEYEXCHANGE;
-    const CERT_CONTEXT* made =
-        CertCreateSelfSignCertificate(prov, &subject, 0, &own, nullptr, &start, &end, extensions);
-    CryptReleaseContext(prov, 0);
-    if (!made) {
-      ADD_FAILURE() << "CertCreateSelfSignCertificate: " << std::hex << GetLastError();
-      return nullptr;
-    }
-    const CERT_CONTEXT* added = add(made, points_to.empty() ? key_container : points_to);
-    CertFreeCertificateContext(made);
-    return added;
+    auto made = test_support::make_self_signed(key_container, subject_text, -24h, 24h * 180, extensions);
+    if (!made) return nullptr;
+    return certificates_.add(made.get(), points_to.empty() ? key_container : points_to);
   }
 
   // A certificate for `subject_key`'s key signed by `issuer_key`'s (issuer name CN=RdpMend Test CA).
@@ -161,7 +93,7 @@ class CertificateActionTest : public ::testing::Test {
     info.Issuer = {issuer_size, issuer_name};
     info.Subject = {subject_size, subject_name};
     const auto now = std::chrono::system_clock::now();
-    SYSTEMTIME from = system_time(now - 24h), to = system_time(now + 24h * 180);
+    SYSTEMTIME from = test_support::system_time(now - 24h), to = test_support::system_time(now + 24h * 180);
     SystemTimeToFileTime(&from, &info.NotBefore);
     SystemTimeToFileTime(&to, &info.NotAfter);
     info.SubjectPublicKeyInfo = *public_key;
@@ -176,33 +108,12 @@ class CertificateActionTest : public ::testing::Test {
     der.resize(size);
     CryptReleaseContext(issuer, 0);
     CryptReleaseContext(subject, 0);
-    const CERT_CONTEXT* made = CertCreateCertificateContext(X509_ASN_ENCODING, der.data(), size);
+    win::UniqueCert made(CertCreateCertificateContext(X509_ASN_ENCODING, der.data(), size));
     if (!made) {
       ADD_FAILURE() << "CertCreateCertificateContext: " << std::hex << GetLastError();
       return nullptr;
     }
-    const CERT_CONTEXT* added = add(made, subject_key);
-    CertFreeCertificateContext(made);
-    return added;
-  }
-
-  const CERT_CONTEXT* add(const CERT_CONTEXT* made, std::wstring container) {
-    // The action changes the store through handles of its own: without a resync, Wine's commit below would
-    // write this handle's stale copy back (a removed certificate would come back).
-    EXPECT_TRUE(CertControlStore(store_, 0, CERT_STORE_CTRL_RESYNC, nullptr));
-    const CERT_CONTEXT* added = nullptr;
-    EXPECT_TRUE(CertAddCertificateContextToStore(store_, made, CERT_STORE_ADD_REPLACE_EXISTING, &added));
-    if (!added) return nullptr;
-    CRYPT_KEY_PROV_INFO kpi{};
-    kpi.pwszContainerName = container.data();
-    kpi.pwszProvName = const_cast<wchar_t*>(MS_ENHANCED_PROV_W);
-    kpi.dwProvType = PROV_RSA_FULL;
-    kpi.dwFlags = CRYPT_MACHINE_KEYSET;
-    kpi.dwKeySpec = AT_KEYEXCHANGE;
-    EXPECT_TRUE(CertSetCertificateContextProperty(added, CERT_KEY_PROV_INFO_PROP_ID, 0, &kpi));
-    EXPECT_TRUE(CertControlStore(store_, 0, CERT_STORE_CTRL_COMMIT, nullptr));  // Wine writes on commit
-    certs_.emplace_back(added, &CertFreeCertificateContext);
-    return added;
+    return certificates_.add(made.get(), subject_key);
   }
 
   HostState inspect() {
@@ -218,14 +129,11 @@ class CertificateActionTest : public ::testing::Test {
   TestRegistryKey registry_;
   inspect::windows::CertificateLocations where_;
   WindowsActionConfig config_;
-  std::wstring store_name_;
-  HCERTSTORE store_ = nullptr;
-  std::vector<std::wstring> containers_;
-  std::vector<std::unique_ptr<const CERT_CONTEXT, decltype(&CertFreeCertificateContext)>> certs_;
+  TestCertificateStore certificates_;
 };
 
 TEST_F(CertificateActionTest, RemovesTheSelfSignedCertificateAndPutsItBack) {
-  const std::wstring key = make_key();
+  const std::wstring key = certificates_.make_key();
   ASSERT_NE(add_self_signed(key, L"CN=rdpmend-test.example"), nullptr);
   HostState before = inspect();
   ASSERT_TRUE(before.certificate.present);
@@ -234,7 +142,7 @@ TEST_F(CertificateActionTest, RemovesTheSelfSignedCertificateAndPutsItBack) {
   const std::string sha1 = before.certificate.info->sha1;
 
   auto a = action();
-  EXPECT_EQ(a->target(before), "LocalMachine\\" + win::narrow(store_name_));
+  EXPECT_EQ(a->target(before), "LocalMachine\\" + win::narrow(certificates_.name()));
   ASSERT_TRUE(a->check(before).ok()) << a->check(before).error().message();
   auto backup = a->backup(before);
   ASSERT_TRUE(backup.ok()) << backup.error().message();
@@ -243,7 +151,7 @@ TEST_F(CertificateActionTest, RemovesTheSelfSignedCertificateAndPutsItBack) {
   EXPECT_EQ(saved["key"]["container"], win::narrow(key));
   EXPECT_EQ(saved["key"]["flags"], CRYPT_MACHINE_KEYSET);
   EXPECT_EQ(saved["remove_stale_key"], false);
-  EXPECT_EQ(backup.value().data["store"], win::narrow(store_name_));
+  EXPECT_EQ(backup.value().data["store"], win::narrow(certificates_.name()));
   EXPECT_GT(saved["der_hex"].get<std::string>().size(), 200u);
 
   auto applied = a->apply(before, backup.value());
@@ -268,14 +176,14 @@ TEST_F(CertificateActionTest, RemovesTheSelfSignedCertificateAndPutsItBack) {
 }
 
 TEST_F(CertificateActionTest, AcceptsANewValidCertificateAfterTheRestart) {
-  const std::wstring key = make_key();
+  const std::wstring key = certificates_.make_key();
   add_self_signed(key, L"CN=old.example");
   HostState before = inspect();
   auto a = action();
   auto backup = a->backup(before);
   ASSERT_TRUE(backup.ok());
   ASSERT_TRUE(a->apply(before, backup.value()).ok());
-  add_self_signed(make_key(), L"CN=new.example");  // what TermService does when it starts
+  add_self_signed(certificates_.make_key(), L"CN=new.example");  // what TermService does when it starts
   HostState after = inspect();
   ASSERT_TRUE(after.certificate.present);
   EXPECT_TRUE(a->verify(after).ok()) << a->verify(after).error().message();
@@ -284,8 +192,8 @@ TEST_F(CertificateActionTest, AcceptsANewValidCertificateAfterTheRestart) {
 }
 
 TEST_F(CertificateActionTest, RemovesAStaleKeyThatDoesNotMatch) {
-  const std::wstring real_key = make_key();
-  const std::wstring stale = make_key(config_.self_signed_key_container);
+  const std::wstring real_key = certificates_.make_key();
+  const std::wstring stale = certificates_.make_key(config_.self_signed_key_container);
   add_self_signed(real_key, L"CN=rdpmend-test.example", stale);  // linked to a container with another key
   HostState before = inspect();
   ASSERT_EQ(before.certificate.key_matches, false);
@@ -302,8 +210,8 @@ TEST_F(CertificateActionTest, RemovesAStaleKeyThatDoesNotMatch) {
 TEST_F(CertificateActionTest, KeepsAMismatchedKeyOfAnotherContainer) {
   // Not the self-signed listener's container (TSSecKeySet1 here stands for config.self_signed_key_container):
   // whatever uses it, it is not RdpMend's to remove.
-  const std::wstring real_key = make_key();
-  const std::wstring other = make_key();
+  const std::wstring real_key = certificates_.make_key();
+  const std::wstring other = certificates_.make_key();
   add_self_signed(real_key, L"CN=rdpmend-test.example", other);
   HostState before = inspect();
   ASSERT_EQ(before.certificate.key_matches, false);
@@ -316,8 +224,8 @@ TEST_F(CertificateActionTest, KeepsAMismatchedKeyOfAnotherContainer) {
 }
 
 TEST_F(CertificateActionTest, RefusesACaIssuedCertificate) {
-  const std::wstring ca = make_key();
-  const std::wstring leaf = make_key();
+  const std::wstring ca = certificates_.make_key();
+  const std::wstring leaf = certificates_.make_key();
   ASSERT_NE(add_ca_issued(ca, leaf), nullptr);
   HostState state = inspect();
   ASSERT_TRUE(state.certificate.present);
@@ -338,14 +246,14 @@ TEST_F(CertificateActionTest, RefusesATemplateEnrolledCertificate) {
   BYTE value[] = {0x30, 0x03, 0x02, 0x01, 0x64};  // any DER: the extension's presence is what counts
   CERT_EXTENSION extension{const_cast<char*>("1.3.6.1.4.1.311.21.7"), FALSE, {sizeof value, value}};
   CERT_EXTENSIONS extensions{1, &extension};
-  ASSERT_NE(add_self_signed(make_key(), L"CN=rdpmend-test.example", {}, &extensions), nullptr);
+  ASSERT_NE(add_self_signed(certificates_.make_key(), L"CN=rdpmend-test.example", {}, &extensions), nullptr);
   auto refused = action()->check(inspect());
   ASSERT_FALSE(refused.ok());
   EXPECT_THAT(refused.error().detail, StartsWith("refused: enrolled from a certificate template"));
 }
 
 TEST_F(CertificateActionTest, RefusesAConfiguredCertificate) {
-  add_self_signed(make_key(), L"CN=rdpmend-test.example");
+  add_self_signed(certificates_.make_key(), L"CN=rdpmend-test.example");
   HostState state = inspect();
   state.certificate.source = "configured";
   auto refused = action()->check(state);
@@ -369,7 +277,7 @@ TEST_F(CertificateActionTest, HasNothingToRemoveWithoutACertificate) {
 }
 
 TEST_F(CertificateActionTest, RefusesAForeignOrDamagedBackup) {
-  add_self_signed(make_key(), L"CN=rdpmend-test.example");
+  add_self_signed(certificates_.make_key(), L"CN=rdpmend-test.example");
   HostState state = inspect();
   auto a = action();
   auto backup = a->backup(state);

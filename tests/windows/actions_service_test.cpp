@@ -9,49 +9,20 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "actions/windows/windows_actions.h"
 #include "actions_test_support.h"
 #include "inspect/windows/services.h"
+#include "platform/windows/handles.h"
+#include "service_test_support.h"
 #include "wine_detect.h"
 
 namespace rdpmend::actions {
 namespace {
 
 using inspect::HostState;
+using test_support::status_of;
+using test_support::wait_for_state;
 using ::testing::HasSubstr;
-
-class ScHandle {
- public:
-  explicit ScHandle(SC_HANDLE h) : h_(h) {}
-  ScHandle(const ScHandle&) = delete;
-  ScHandle& operator=(const ScHandle&) = delete;
-  ~ScHandle() {
-    if (h_) CloseServiceHandle(h_);
-  }
-  SC_HANDLE get() const { return h_; }
-
- private:
-  SC_HANDLE h_;
-};
-
-SERVICE_STATUS_PROCESS status_of(SC_HANDLE service) {
-  SERVICE_STATUS_PROCESS s{};
-  DWORD needed = 0;
-  QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&s), sizeof s, &needed);
-  return s;
-}
-
-bool wait_for_state(SC_HANDLE service, DWORD wanted) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (status_of(service).dwCurrentState != wanted) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the SCM has no "state changed" wait
-  }
-  return true;
-}
 
 HostState inspected() {
   HostState s;
@@ -72,24 +43,24 @@ class WineTermServiceTest : public ::testing::Test {
     config_.rdp_service = L"TermService";
     config_.restart_with = {L"RdpMendTestNoSuchCompanion"};  // absent companions are skipped
     config_.is_administrator = [] { return Result<bool>(true); };
-    manager_ = std::make_unique<ScHandle>(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
-    ASSERT_NE(manager_->get(), nullptr);
-    service_ = std::make_unique<ScHandle>(OpenServiceW(
-        manager_->get(), L"TermService",
+    manager_.reset(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+    ASSERT_NE(manager_.get(), nullptr);
+    service_.reset(OpenServiceW(
+        manager_.get(), L"TermService",
         SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG | SERVICE_CHANGE_CONFIG));
-    ASSERT_NE(service_->get(), nullptr) << GetLastError();
+    ASSERT_NE(service_.get(), nullptr) << GetLastError();
   }
 
   void stop_service() {
-    if (status_of(service_->get()).dwCurrentState == SERVICE_STOPPED) return;
+    if (status_of(service_.get()).dwCurrentState == SERVICE_STOPPED) return;
     SERVICE_STATUS ignored{};
-    ASSERT_TRUE(ControlService(service_->get(), SERVICE_CONTROL_STOP, &ignored)) << GetLastError();
-    ASSERT_TRUE(wait_for_state(service_->get(), SERVICE_STOPPED));
+    ASSERT_TRUE(ControlService(service_.get(), SERVICE_CONTROL_STOP, &ignored)) << GetLastError();
+    ASSERT_TRUE(wait_for_state(service_.get(), SERVICE_STOPPED));
   }
 
   WindowsActionConfig config_;
-  std::unique_ptr<ScHandle> manager_;
-  std::unique_ptr<ScHandle> service_;
+  win::UniqueServiceHandle manager_;
+  win::UniqueServiceHandle service_;
 };
 
 TEST_F(WineTermServiceTest, StartsAStoppedServiceAndLeavesARunningOneAlone) {
@@ -105,46 +76,46 @@ TEST_F(WineTermServiceTest, StartsAStoppedServiceAndLeavesARunningOneAlone) {
 
   auto started = a->apply(inspected(), backup.value());
   ASSERT_TRUE(started.ok()) << started.error().message();
-  EXPECT_EQ(status_of(service_->get()).dwCurrentState, static_cast<DWORD>(SERVICE_RUNNING));
+  EXPECT_EQ(status_of(service_.get()).dwCurrentState, static_cast<DWORD>(SERVICE_RUNNING));
   EXPECT_TRUE(a->verify(inspected()).ok()) << a->verify(inspected()).error().message();
-  const DWORD pid = status_of(service_->get()).dwProcessId;
+  const DWORD pid = status_of(service_.get()).dwProcessId;
   ASSERT_TRUE(a->apply(inspected(), backup.value()).ok());
-  EXPECT_EQ(status_of(service_->get()).dwProcessId, pid) << "a running service is left alone";
+  EXPECT_EQ(status_of(service_.get()).dwProcessId, pid) << "a running service is left alone";
   stop_service();
 }
 
 TEST_F(WineTermServiceTest, RestartsTheServiceIntoANewProcess) {
   auto start = make_start_service_action(config_);
   ASSERT_TRUE(start->apply(inspected(), Backup{}).ok());
-  const DWORD before = status_of(service_->get()).dwProcessId;
+  const DWORD before = status_of(service_.get()).dwProcessId;
   auto restart = make_restart_service_action(config_);
   EXPECT_FALSE(restart->reversible());
   ASSERT_TRUE(restart->check(inspected()).ok());
   auto restarted = restart->apply(inspected(), Backup{});
   ASSERT_TRUE(restarted.ok()) << restarted.error().message();
-  const auto after = status_of(service_->get());
+  const auto after = status_of(service_.get());
   EXPECT_EQ(after.dwCurrentState, static_cast<DWORD>(SERVICE_RUNNING));
   EXPECT_NE(after.dwProcessId, before);
   EXPECT_TRUE(restart->verify(inspected()).ok());
   // A stopped service is simply started by a restart.
   stop_service();
   ASSERT_TRUE(restart->apply(inspected(), Backup{}).ok());
-  EXPECT_EQ(status_of(service_->get()).dwCurrentState, static_cast<DWORD>(SERVICE_RUNNING));
+  EXPECT_EQ(status_of(service_.get()).dwCurrentState, static_cast<DWORD>(SERVICE_RUNNING));
   stop_service();
 }
 
 TEST_F(WineTermServiceTest, RefusesADisabledService) {
   DWORD needed = 0;
-  QueryServiceConfigW(service_->get(), nullptr, 0, &needed);
+  QueryServiceConfigW(service_.get(), nullptr, 0, &needed);
   std::vector<std::uint64_t> buffer((needed + 7) / 8);
   auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.data());
-  ASSERT_TRUE(QueryServiceConfigW(service_->get(), config, static_cast<DWORD>(buffer.size() * 8), &needed));
+  ASSERT_TRUE(QueryServiceConfigW(service_.get(), config, static_cast<DWORD>(buffer.size() * 8), &needed));
   const DWORD original = config->dwStartType;
-  ASSERT_TRUE(ChangeServiceConfigW(service_->get(), SERVICE_NO_CHANGE, SERVICE_DISABLED, SERVICE_NO_CHANGE,
+  ASSERT_TRUE(ChangeServiceConfigW(service_.get(), SERVICE_NO_CHANGE, SERVICE_DISABLED, SERVICE_NO_CHANGE,
                                    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
   auto start = make_start_service_action(config_)->check(inspected());
   auto restart = make_restart_service_action(config_)->check(inspected());
-  ASSERT_TRUE(ChangeServiceConfigW(service_->get(), SERVICE_NO_CHANGE, original, SERVICE_NO_CHANGE, nullptr,
+  ASSERT_TRUE(ChangeServiceConfigW(service_.get(), SERVICE_NO_CHANGE, original, SERVICE_NO_CHANGE, nullptr,
                                    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
   ASSERT_FALSE(start.ok());
   EXPECT_EQ(start.error().what, kStartRdpService);

@@ -14,7 +14,6 @@
 
 #include <windows.h>
 
-#include <ncrypt.h>
 #include <wincrypt.h>
 
 #include <gmock/gmock.h>
@@ -23,6 +22,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "certificate_test_support.h"
 #include "inspect/windows/file_security.h"
 #include "inspect_test_support.h"
 #include "wine_detect.h"
@@ -31,6 +31,8 @@ namespace rdpmend::inspect::windows {
 namespace {
 
 using namespace std::chrono_literals;
+using test_support::KeyLink;
+using test_support::TestCertificateStore;
 using test_support::TestFolder;
 using test_support::TestRegistryKey;
 using ::testing::EndsWith;
@@ -39,16 +41,6 @@ using ::testing::StartsWith;
 
 constexpr const char* kWineKeyFiles =
     "Wine keeps machine keys in the registry, not in MachineKeys files, and synthesizes file DACLs";
-
-SYSTEMTIME system_time(std::chrono::system_clock::time_point t) {
-  using Ticks = std::chrono::duration<std::int64_t, std::ratio<1, 10'000'000>>;
-  const auto ticks = static_cast<std::uint64_t>(
-      std::chrono::duration_cast<Ticks>(t.time_since_epoch()).count() + 116444736000000000LL);
-  FILETIME ft{static_cast<DWORD>(ticks & 0xffffffffULL), static_cast<DWORD>(ticks >> 32)};
-  SYSTEMTIME st{};
-  FileTimeToSystemTime(&ft, &st);
-  return st;
-}
 
 std::string sha1_of(const CERT_CONTEXT* cert) {
   BYTE hash[20];
@@ -74,45 +66,11 @@ std::vector<std::uint8_t> sha1_bytes(const CERT_CONTEXT* cert) {
 class CertificateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_name_ = L"RdpMendTest-" + test_support::unique_suffix();
-    store_ =
-        CertOpenStore(CERT_STORE_PROV_SYSTEM_W, 0, 0, CERT_SYSTEM_STORE_LOCAL_MACHINE, store_name_.c_str());
-    ASSERT_NE(store_, nullptr) << "create store: " << GetLastError();
+    ASSERT_NE(certificates_.handle(), nullptr);
     where_.terminal_server = registry_.at(L"Control\\Terminal Server");
-    where_.configured_stores = {L"RdpMendTest-NoSuchStore-" + test_support::unique_suffix(), store_name_};
-    where_.self_signed_store = store_name_;
-  }
-
-  void TearDown() override {
-    if (store_) {
-      const CERT_CONTEXT* c = nullptr;
-      while ((c = CertEnumCertificatesInStore(store_, nullptr)) != nullptr)
-        if (!CertDeleteCertificateFromStore(c)) break;
-      CertControlStore(store_, 0, CERT_STORE_CTRL_COMMIT, nullptr);
-      CertCloseStore(store_, 0);
-      CertUnregisterSystemStore(store_name_.c_str(),
-                                CERT_SYSTEM_STORE_LOCAL_MACHINE | CERT_STORE_DELETE_FLAG);
-    }
-    for (const auto& container : containers_) {
-      HCRYPTPROV gone = 0;
-      CryptAcquireContextW(&gone, container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                           CRYPT_DELETEKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT);
-    }
-  }
-
-  // A new machine key container with an AT_KEYEXCHANGE RSA key, like TSSecKeySet1.
-  std::wstring make_key() {
-    std::wstring container = L"RdpMendTest-" + test_support::unique_suffix();
-    HCRYPTPROV prov = 0;
-    EXPECT_TRUE(CryptAcquireContextW(&prov, container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                                     CRYPT_NEWKEYSET | CRYPT_MACHINE_KEYSET | CRYPT_SILENT))
-        << "CryptAcquireContextW(CRYPT_NEWKEYSET): " << std::hex << GetLastError();
-    HCRYPTKEY key = 0;
-    EXPECT_TRUE(CryptGenKey(prov, AT_KEYEXCHANGE, (2048u << 16), &key)) << std::hex << GetLastError();
-    if (key) CryptDestroyKey(key);
-    if (prov) CryptReleaseContext(prov, 0);
-    containers_.push_back(container);
-    return container;
+    where_.configured_stores = {L"RdpMendTest-NoSuchStore-" + test_support::unique_suffix(),
+                                certificates_.name()};
+    where_.self_signed_store = certificates_.name();
   }
 
   // A self-signed certificate for `key_container`, valid [now + from, now + to], added to the test store. Its
@@ -121,52 +79,10 @@ class CertificateTest : public ::testing::Test {
   const CERT_CONTEXT* add_certificate(const std::wstring& key_container, std::chrono::hours from,
                                       std::chrono::hours to, const std::wstring& points_to = {},
                                       bool cng = false, bool with_key = true) {
-    const auto now = std::chrono::system_clock::now();
-    HCRYPTPROV prov = 0;
-    if (!CryptAcquireContextW(&prov, key_container.c_str(), MS_ENHANCED_PROV_W, PROV_RSA_FULL,
-                              CRYPT_MACHINE_KEYSET | CRYPT_SILENT)) {
-      ADD_FAILURE() << "open key container: " << std::hex << GetLastError();
-      return nullptr;
-    }
-    BYTE name[256];
-    DWORD name_size = sizeof name;
-    EXPECT_TRUE(CertStrToNameW(X509_ASN_ENCODING, L"CN=rdpmend-test.example", CERT_X500_NAME_STR, nullptr,
-                               name, &name_size, nullptr));
-    CERT_NAME_BLOB subject{name_size, name};
-    SYSTEMTIME start = system_time(now + from), end = system_time(now + to);
-    // Signed with the AT_KEYEXCHANGE key (without a CRYPT_KEY_PROV_INFO, AT_SIGNATURE would be used).
-    CRYPT_KEY_PROV_INFO own{};
-    std::wstring own_container = key_container;
-    own.pwszContainerName = own_container.data();
-    own.pwszProvName = const_cast<wchar_t*>(MS_ENHANCED_PROV_W);
-    own.dwProvType = PROV_RSA_FULL;
-    own.dwFlags = CRYPT_MACHINE_KEYSET;
-    own.dwKeySpec = AT_KEYEXCHANGE;
-    const CERT_CONTEXT* made =
-        CertCreateSelfSignCertificate(prov, &subject, 0, &own, nullptr, &start, &end, nullptr);
-    CryptReleaseContext(prov, 0);
-    if (!made) {
-      ADD_FAILURE() << "CertCreateSelfSignCertificate: " << std::hex << GetLastError();
-      return nullptr;
-    }
-    const CERT_CONTEXT* added = nullptr;
-    EXPECT_TRUE(CertAddCertificateContextToStore(store_, made, CERT_STORE_ADD_REPLACE_EXISTING, &added));
-    CertFreeCertificateContext(made);
-    if (!added) return nullptr;
-    std::wstring container = points_to.empty() ? key_container : points_to;
-    CRYPT_KEY_PROV_INFO kpi{};
-    kpi.pwszContainerName = container.data();
-    kpi.pwszProvName = const_cast<wchar_t*>(cng ? MS_KEY_STORAGE_PROVIDER : MS_ENHANCED_PROV_W);
-    kpi.dwProvType = cng ? 0 : PROV_RSA_FULL;
-    kpi.dwFlags = CRYPT_MACHINE_KEYSET;
-    kpi.dwKeySpec = AT_KEYEXCHANGE;
-    EXPECT_TRUE(
-        CertSetCertificateContextProperty(added, CERT_KEY_PROV_INFO_PROP_ID, 0, with_key ? &kpi : nullptr));
-    // Windows writes a registry store at once; Wine only on commit or close (reference/windows-build-notes.md
-    // 10).
-    EXPECT_TRUE(CertControlStore(store_, 0, CERT_STORE_CTRL_COMMIT, nullptr)) << std::hex << GetLastError();
-    certs_.emplace_back(added, &CertFreeCertificateContext);
-    return added;
+    auto made = test_support::make_self_signed(key_container, L"CN=rdpmend-test.example", from, to);
+    if (!made) return nullptr;
+    const KeyLink link = !with_key ? KeyLink::kNone : cng ? KeyLink::kCng : KeyLink::kCryptoApi;
+    return certificates_.add(made.get(), points_to.empty() ? key_container : points_to, link);
   }
 
   ListenerCertificate inspect() {
@@ -176,14 +92,11 @@ class CertificateTest : public ::testing::Test {
 
   TestRegistryKey registry_;
   CertificateLocations where_;
-  std::wstring store_name_;
-  HCERTSTORE store_ = nullptr;
-  std::vector<std::wstring> containers_;
-  std::vector<std::unique_ptr<const CERT_CONTEXT, decltype(&CertFreeCertificateContext)>> certs_;
+  TestCertificateStore certificates_;
 };
 
 TEST_F(CertificateTest, PicksTheNewestValidSelfSignedCertificate) {
-  auto key = make_key();
+  auto key = certificates_.make_key();
   add_certificate(key, -24h * 400, -24h * 200);  // expired
   add_certificate(key, -24h * 100, 24h * 80);    // valid, older
   const CERT_CONTEXT* newest = add_certificate(key, -24h * 2, 24h * 180);
@@ -194,7 +107,7 @@ TEST_F(CertificateTest, PicksTheNewestValidSelfSignedCertificate) {
   EXPECT_EQ(c.error, "");
   EXPECT_EQ(c.source, "self-signed");
   EXPECT_TRUE(c.present);
-  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(store_name_) + "\\" + sha1_of(newest));
+  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(certificates_.name()) + "\\" + sha1_of(newest));
   ASSERT_TRUE(c.info.has_value());
   EXPECT_EQ(c.info->sha1, sha1_of(newest));
   EXPECT_EQ(c.info->subject, "CN=rdpmend-test.example");
@@ -208,19 +121,19 @@ TEST_F(CertificateTest, PicksTheNewestValidSelfSignedCertificate) {
 }
 
 TEST_F(CertificateTest, ReportsTheLastExpiredOneWhenNoneIsValid) {
-  auto key = make_key();
+  auto key = certificates_.make_key();
   add_certificate(key, -24h * 400, -24h * 200);
   const CERT_CONTEXT* last = add_certificate(key, -24h * 300, -24h * 1);
   auto c = inspect();
   EXPECT_TRUE(c.present);
-  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(store_name_) + "\\" + sha1_of(last));
+  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(certificates_.name()) + "\\" + sha1_of(last));
   ASSERT_TRUE(c.info.has_value());
   EXPECT_TRUE(c.info->expired);
   EXPECT_LT(c.info->days_left, 0);
 }
 
 TEST_F(CertificateTest, FlagsACertificateThatExpiresSoon) {
-  add_certificate(make_key(), -24h * 100, 24h * 10);
+  add_certificate(certificates_.make_key(), -24h * 100, 24h * 10);
   auto c = inspect();
   ASSERT_TRUE(c.info.has_value());
   EXPECT_TRUE(c.info->expiring);
@@ -228,7 +141,7 @@ TEST_F(CertificateTest, FlagsACertificateThatExpiresSoon) {
 }
 
 TEST_F(CertificateTest, FindsTheConfiguredCertificateByThumbprint) {
-  auto key = make_key();
+  auto key = certificates_.make_key();
   const CERT_CONTEXT* configured = add_certificate(key, -24h * 100, 24h * 80);
   add_certificate(key, -24h * 2, 24h * 180);  // newer, but not the configured one
   TestRegistryKey::set_binary(where_.terminal_server.child(L"WinStations\\RDP-Tcp"),
@@ -237,14 +150,14 @@ TEST_F(CertificateTest, FindsTheConfiguredCertificateByThumbprint) {
   EXPECT_EQ(c.error, "");
   EXPECT_EQ(c.source, "configured");
   EXPECT_TRUE(c.present);
-  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(store_name_) + "\\" + sha1_of(configured));
+  EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(certificates_.name()) + "\\" + sha1_of(configured));
   ASSERT_TRUE(c.info.has_value());
   EXPECT_EQ(c.info->sha1, sha1_of(configured));
   EXPECT_EQ(c.key_matches, true);
 }
 
 TEST_F(CertificateTest, ReportsAConfiguredThumbprintThatIsInNoStore) {
-  add_certificate(make_key(), -24h * 2, 24h * 180);
+  add_certificate(certificates_.make_key(), -24h * 2, 24h * 180);
   TestRegistryKey::set_binary(where_.terminal_server.child(L"WinStations\\RDP-Tcp"),
                               L"SSLCertificateSHA1Hash", std::vector<std::uint8_t>(20, 0x42));
   auto c = inspect();
@@ -254,7 +167,7 @@ TEST_F(CertificateTest, ReportsAConfiguredThumbprintThatIsInNoStore) {
   EXPECT_EQ(c.error, "");
   EXPECT_THAT(c.location, StartsWith("SSLCertificateSHA1Hash 4242424242"));
   EXPECT_THAT(c.location, HasSubstr("not found in LocalMachine\\RdpMendTest-NoSuchStore-"));
-  EXPECT_THAT(c.location, HasSubstr(" and LocalMachine\\" + win::narrow(store_name_) + ")"));
+  EXPECT_THAT(c.location, HasSubstr(" and LocalMachine\\" + win::narrow(certificates_.name()) + ")"));
 }
 
 TEST_F(CertificateTest, ReportsAnUnreadableConfiguredThumbprintAsAnError) {
@@ -282,8 +195,8 @@ TEST_F(CertificateTest, AnEmptyStoreMeansNoCertificate) {
 }
 
 TEST_F(CertificateTest, AKeyOfAnotherContainerDoesNotMatch) {
-  auto mine = make_key();
-  auto other = make_key();
+  auto mine = certificates_.make_key();
+  auto other = certificates_.make_key();
   add_certificate(mine, -24h, 24h * 100, other);
   auto c = inspect();
   EXPECT_TRUE(c.present);
@@ -292,7 +205,7 @@ TEST_F(CertificateTest, AKeyOfAnotherContainerDoesNotMatch) {
 }
 
 TEST_F(CertificateTest, AKeyContainerThatDoesNotExistIsReported) {
-  add_certificate(make_key(), -24h, 24h * 100, L"RdpMendTest-NoSuchContainer");
+  add_certificate(certificates_.make_key(), -24h, 24h * 100, L"RdpMendTest-NoSuchContainer");
   auto c = inspect();
   EXPECT_TRUE(c.present);
   EXPECT_FALSE(c.key.exists);
@@ -303,7 +216,7 @@ TEST_F(CertificateTest, AKeyContainerThatDoesNotExistIsReported) {
 }
 
 TEST_F(CertificateTest, ACertificateWithoutAKeyIsReported) {
-  add_certificate(make_key(), -24h, 24h * 100, {}, false, /*with_key=*/false);
+  add_certificate(certificates_.make_key(), -24h, 24h * 100, {}, false, /*with_key=*/false);
   auto c = inspect();
   EXPECT_TRUE(c.present);
   EXPECT_FALSE(c.key.exists);
@@ -311,7 +224,7 @@ TEST_F(CertificateTest, ACertificateWithoutAKeyIsReported) {
 }
 
 TEST_F(CertificateTest, ACngKeyThatCannotBeOpenedIsReportedWithItsName) {
-  add_certificate(make_key(), -24h, 24h * 100, L"RdpMendTest-NoSuchCngKey", /*cng=*/true);
+  add_certificate(certificates_.make_key(), -24h, 24h * 100, L"RdpMendTest-NoSuchCngKey", /*cng=*/true);
   auto c = inspect();
   EXPECT_TRUE(c.present);
   EXPECT_FALSE(c.key.exists);
@@ -323,7 +236,7 @@ TEST_F(CertificateTest, ACngKeyThatCannotBeOpenedIsReportedWithItsName) {
 TEST_F(CertificateTest, NamesTheKeyFileAfterTheUniqueContainerName) {
   TestFolder machine_keys;
   where_.rsa_machine_keys = machine_keys.path().wstring();
-  add_certificate(make_key(), -24h, 24h * 100);
+  add_certificate(certificates_.make_key(), -24h, 24h * 100);
   auto c = inspect();
   ASSERT_TRUE(c.key.exists) << c.key.error;
   EXPECT_THAT(c.key.path, StartsWith(win::narrow(machine_keys.path().wstring()) + "\\"));
@@ -339,7 +252,7 @@ TEST_F(CertificateTest, DescribesTheKeyFileItFinds) {
   // on whatever this system says about that file.
   TestFolder machine_keys;
   where_.rsa_machine_keys = machine_keys.path().wstring();
-  add_certificate(make_key(), -24h, 24h * 100);
+  add_certificate(certificates_.make_key(), -24h, 24h * 100);
   auto first = inspect();
   ASSERT_FALSE(first.key.path.empty()) << first.key.error;
   std::ofstream(std::filesystem::path(win::widen(first.key.path))) << "stand-in";
@@ -354,7 +267,7 @@ TEST_F(CertificateTest, DescribesTheKeyFileItFinds) {
 
 TEST_F(CertificateTest, JudgesNetworkServiceAccessToTheRealKeyFile) {
   RDPMEND_SKIP_UNDER_WINE(kWineKeyFiles);
-  add_certificate(make_key(), -24h, 24h * 100);
+  add_certificate(certificates_.make_key(), -24h, 24h * 100);
   auto c = inspect();
   auto folder = rsa_machine_keys_folder();
   ASSERT_TRUE(folder.ok());

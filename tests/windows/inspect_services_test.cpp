@@ -11,14 +11,15 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
+#include "platform/windows/handles.h"
+#include "service_test_support.h"
 #include "wine_detect.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
 
+using test_support::status_of;
+using test_support::wait_for_state;
 using ::testing::AnyOf;
 using ::testing::Eq;
 
@@ -30,35 +31,6 @@ ServiceState inspect_one(const std::string& name) {
   auto states = make_service_inspector({name})->inspect(ListenerSettings{});
   EXPECT_EQ(states.size(), 1u);
   return states.empty() ? ServiceState{} : states.front();
-}
-
-class ScHandle {
- public:
-  explicit ScHandle(SC_HANDLE h) : h_(h) {}
-  ScHandle(const ScHandle&) = delete;
-  ScHandle& operator=(const ScHandle&) = delete;
-  ~ScHandle() {
-    if (h_) CloseServiceHandle(h_);
-  }
-  SC_HANDLE get() const { return h_; }
-
- private:
-  SC_HANDLE h_;
-};
-
-DWORD current_state(SC_HANDLE service) {
-  SERVICE_STATUS status{};
-  return QueryServiceStatus(service, &status) ? status.dwCurrentState : 0;
-}
-
-bool wait_for_state(SC_HANDLE service, DWORD wanted, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (current_state(service) != wanted) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(50));  // the SCM has no "state changed" wait to block on
-  }
-  return true;
 }
 
 TEST(WindowsServices, ReportsTermServiceWithAStateAndAStartType) {
@@ -102,21 +74,21 @@ TEST(WindowsServices, ReportsRunningOnceTheServiceRuns) {
   if (!test_support::running_under_wine())
     GTEST_SKIP()
         << "SKIPPED: starting TermService on a real host would change it; this drives Wine's stub only";
-  ScHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+  win::UniqueServiceHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
   ASSERT_NE(manager.get(), nullptr);
-  ScHandle service(
+  win::UniqueServiceHandle service(
       OpenServiceW(manager.get(), L"TermService", SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS));
   ASSERT_NE(service.get(), nullptr) << GetLastError();
-  if (current_state(service.get()) != SERVICE_RUNNING) {
+  if (status_of(service.get()).dwCurrentState != SERVICE_RUNNING) {
     ASSERT_TRUE(StartServiceW(service.get(), 0, nullptr) || GetLastError() == ERROR_SERVICE_ALREADY_RUNNING)
         << GetLastError();
   }
-  ASSERT_TRUE(wait_for_state(service.get(), SERVICE_RUNNING, std::chrono::seconds(20)));
+  ASSERT_TRUE(wait_for_state(service.get(), SERVICE_RUNNING));
   EXPECT_EQ(inspect_one("TermService").state, "running");
 
   SERVICE_STATUS status{};
   ASSERT_TRUE(ControlService(service.get(), SERVICE_CONTROL_STOP, &status)) << GetLastError();
-  ASSERT_TRUE(wait_for_state(service.get(), SERVICE_STOPPED, std::chrono::seconds(20)));
+  ASSERT_TRUE(wait_for_state(service.get(), SERVICE_STOPPED));
   EXPECT_EQ(inspect_one("TermService").state, "stopped");
 }
 

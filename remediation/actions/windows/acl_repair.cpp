@@ -2,6 +2,7 @@
 
 #include "actions/windows/administrator.h"
 #include "inspect/sddl.h"
+#include "inspect/windows/file_security.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions::windows {
@@ -17,6 +18,22 @@ bool same_meaning(const std::string& actual, const std::string& expected) {
 }
 
 }  // namespace
+
+std::string joined_differences(const inspect::AclCheck& acl) {
+  std::string joined;
+  for (const auto& d : acl.differences) joined += (joined.empty() ? "" : "; ") + d;
+  return joined;
+}
+
+Result<std::wstring> AclRepair::machine_keys() const {
+  if (!config_.machine_keys.empty()) return config_.machine_keys;
+  return inspect::windows::rsa_machine_keys_folder();
+}
+
+Result<std::wstring> AclRepair::cng_machine_keys() const {
+  if (!config_.cng_machine_keys.empty()) return config_.cng_machine_keys;
+  return inspect::windows::cng_machine_keys_folder();
+}
 
 Status AclRepair::check(const inspect::HostState& state) {
   if (auto admin = require_administrator(config_, id()); !admin) return admin;

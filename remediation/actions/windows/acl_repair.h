@@ -30,12 +30,18 @@ class AclRepair : public Action {
   // Whether a path read from a backup is one this action repairs (any other is refused).
   virtual Status accept_backup_path(const std::wstring& path) const = 0;
 
-  const WindowsActionConfig& config() const { return config_; }
+  // The machine key folders (CryptoAPI MachineKeys, CNG Keys): the configured ones, which the tests point at
+  // their own, else where this Windows keeps them.
+  Result<std::wstring> machine_keys() const;
+  Result<std::wstring> cng_machine_keys() const;
 
  private:
   WindowsActionConfig config_;
   ObjectKind kind_;
   std::string documented_sddl_;
 };
+
+// The differences the inspection found between an ACL and its default, "a; b", for a verify error.
+std::string joined_differences(const inspect::AclCheck& acl);
 
 }  // namespace rdpmend::actions::windows

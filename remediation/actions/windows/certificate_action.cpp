@@ -29,9 +29,9 @@
 #include <optional>
 
 #include "actions/windows/administrator.h"
-#include "actions/windows/handles.h"
 #include "actions/windows/windows_actions.h"
 #include "inspect/windows/status_text.h"
+#include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 #include "util/encoding.h"
 
@@ -40,8 +40,8 @@ namespace {
 
 using inspect::HostState;
 using Json = nlohmann::json;
-using windows::UniqueCert;
-using windows::UniqueStore;
+using win::UniqueCert;
+using win::UniqueStore;
 
 constexpr DWORD kEncoding = X509_ASN_ENCODING | PKCS_7_ASN_ENCODING;
 constexpr std::size_t kMaxDer = 64 * 1024;
@@ -111,13 +111,9 @@ class RegenerateCertificate final : public Action {
                    "refused: issued by " + c.info->issuer +
                        ", not self-signed; RdpMend only replaces "
                        "self-signed certificates"};
-    auto sha1 = inspected_sha1(state);
-    if (!sha1) return sha1.error();
-    auto store = open_store(/*writable=*/false);
-    if (!store) return store.error();
-    auto cert = find(store.value().get(), sha1.value());
-    if (!cert) return cert.error();
-    return judge(cert.value().get(), sha1.value());
+    auto found = find_inspected(state);
+    if (!found) return found.error();
+    return judge(found.value().cert.get(), found.value().sha1);
   }
 
   Result<Backup> backup(const HostState& state) override {
@@ -125,13 +121,10 @@ class RegenerateCertificate final : public Action {
            {"store_location", config_.certificate_store_location},
            {"certificate", nullptr}};
     if (!state.certificate.present) return Backup{b};
-    auto sha1 = inspected_sha1(state);
-    if (!sha1) return sha1.error();
-    auto store = open_store(/*writable=*/false);
-    if (!store) return store.error();
-    auto cert = find(store.value().get(), sha1.value());
-    if (!cert) return cert.error();
-    const CERT_CONTEXT* c = cert.value().get();
+    auto found = find_inspected(state);
+    if (!found) return found.error();
+    const std::string& sha1 = found.value().sha1;
+    const CERT_CONTEXT* c = found.value().cert.get();
     Json key = key_info_json(c);
     const bool remove_key =
         state.certificate.key_matches == false && key.is_object() && key["provider_type"].get<DWORD>() != 0 &&
@@ -139,7 +132,7 @@ class RegenerateCertificate final : public Action {
         CompareStringOrdinal(win::widen(key["container"].get<std::string>()).c_str(), -1,
                              config_.self_signed_key_container.c_str(), -1, TRUE) == CSTR_EQUAL;
     b["certificate"] =
-        Json{{"sha1", sha1.value()},
+        Json{{"sha1", sha1},
              {"der_hex",
               util::to_hex(std::vector<std::uint8_t>(c->pbCertEncoded, c->pbCertEncoded + c->cbCertEncoded))},
              {"key", key},
@@ -273,6 +266,22 @@ class RegenerateCertificate final : public Action {
       return Error{std::string(id()), state.certificate.location,
                    "the inspection gives no thumbprint for the listener certificate"};
     return sha1;
+  }
+
+  // The inspected listener certificate in the store opened read-only, with the store it was found in.
+  struct StoredCertificate {
+    std::string sha1;
+    UniqueStore store;
+    UniqueCert cert;  // after the store: released before it
+  };
+  Result<StoredCertificate> find_inspected(const HostState& state) const {
+    auto sha1 = inspected_sha1(state);
+    if (!sha1) return sha1.error();
+    auto store = open_store(/*writable=*/false);
+    if (!store) return store.error();
+    auto cert = find(store.value().get(), sha1.value());
+    if (!cert) return cert.error();
+    return StoredCertificate{sha1.value(), std::move(store).value(), std::move(cert).value()};
   }
 
   Result<UniqueStore> open_store(bool writable) const {

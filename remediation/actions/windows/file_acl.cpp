@@ -29,7 +29,7 @@ class ThreadPrivileges {
     impersonating_ = true;
     HANDLE token = nullptr;
     if (!OpenThreadToken(GetCurrentThread(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, TRUE, &token)) return;
-    UniqueHandle owned(token);
+    win::UniqueHandle owned(token);
     for (const wchar_t* name : names) {
       TOKEN_PRIVILEGES tp{};
       tp.PrivilegeCount = 1;
@@ -45,7 +45,7 @@ class ThreadPrivileges {
   }
 
  private:
-  UniqueHandle previous_;
+  win::UniqueHandle previous_;
   bool impersonating_ = false;
 };
 
@@ -79,15 +79,15 @@ Status check_object(const BY_HANDLE_FILE_INFORMATION& info, ObjectKind kind, con
   return Ok{};
 }
 
-Result<UniqueHandle> open_object(const std::wstring& path, ObjectKind kind, bool for_writing,
-                                 const std::string& what) {
+Result<win::UniqueHandle> open_object(const std::wstring& path, ObjectKind kind, bool for_writing,
+                                      const std::string& what) {
   const std::string name = win::narrow(path);
   if (path.empty()) return Error{what, name, "no path"};
   const DWORD access = READ_CONTROL | (for_writing ? WRITE_DAC | WRITE_OWNER : 0);
-  UniqueHandle handle;
+  win::UniqueHandle handle;
   {
     ThreadPrivileges privileges{kRestore, kBackup, kTakeOwnership};
-    handle = adopt_handle(
+    handle = win::adopt_handle(
         CreateFileW(path.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                     OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
     if (!handle) return Error{what, name, "open without following links: " + win::error_text(GetLastError())};
@@ -103,13 +103,13 @@ Result<std::string> read_sddl(HANDLE object, const std::string& what, const std:
   PSECURITY_DESCRIPTOR raw = nullptr;
   const DWORD rc =
       GetSecurityInfo(object, SE_FILE_OBJECT, kOwnerGroupDacl, nullptr, nullptr, nullptr, nullptr, &raw);
-  LocalPtr<void> sd(raw);
+  win::LocalPtr<void> sd(raw);
   if (rc != ERROR_SUCCESS) return Error{what, path, "read its security descriptor: " + win::error_text(rc)};
   wchar_t* text = nullptr;
   if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd.get(), SDDL_REVISION_1, kOwnerGroupDacl, &text,
                                                             nullptr))
     return Error{what, path, "convert its security descriptor to SDDL: " + win::error_text(GetLastError())};
-  LocalPtr<wchar_t> owned(text);
+  win::LocalPtr<wchar_t> owned(text);
   return win::narrow(text);
 }
 
@@ -127,7 +127,7 @@ Status write_sddl(HANDLE object, const std::string& sddl, const std::string& wha
                                                             nullptr))
     return Error{what, path,
                  "convert '" + sddl + "' to a security descriptor: " + win::error_text(GetLastError())};
-  LocalPtr<void> sd(raw);
+  win::LocalPtr<void> sd(raw);
   const SECURITY_INFORMATION info =
       kOwnerGroupDacl |
       (d.dacl->is_protected ? PROTECTED_DACL_SECURITY_INFORMATION : UNPROTECTED_DACL_SECURITY_INFORMATION);

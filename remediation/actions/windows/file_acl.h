@@ -12,8 +12,8 @@
 
 #include <string>
 
-#include "actions/windows/handles.h"
 #include "common/result.h"
+#include "platform/windows/handles.h"
 
 namespace rdpmend::actions::windows {
 
@@ -28,8 +28,8 @@ Status check_object(const BY_HANDLE_FILE_INFORMATION& info, ObjectKind kind, con
 // Opens `path` for READ_CONTROL (and WRITE_DAC | WRITE_OWNER when `for_writing`) without following a
 // link, with the backup and restore privileges enabled on this thread while it opens (a broken DACL must not
 // lock the repair out), then check_object.
-Result<UniqueHandle> open_object(const std::wstring& path, ObjectKind kind, bool for_writing,
-                                 const std::string& what);
+Result<win::UniqueHandle> open_object(const std::wstring& path, ObjectKind kind, bool for_writing,
+                                      const std::string& what);
 
 // Owner, group and DACL as SDDL ("O:..G:..D:..").
 Result<std::string> read_sddl(HANDLE object, const std::string& what, const std::string& path);

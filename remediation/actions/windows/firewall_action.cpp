@@ -16,14 +16,17 @@
 #include <windows.h>
 
 #include <netfw.h>
-#include <oleauto.h>
 #include <wrl/client.h>
+
+#include <utility>
 
 #include "actions/windows/administrator.h"
 #include "actions/windows/firewall_plan.h"
 #include "actions/windows/windows_actions.h"
 #include "inspect/windows/firewall.h"
+#include "inspect/windows/firewall_com.h"
 #include "inspect/windows/status_text.h"
+#include "platform/windows/com.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
@@ -35,76 +38,22 @@ using Microsoft::WRL::ComPtr;
 using windows::FirewallRuleSnapshot;
 using windows::FirewallStep;
 
-// CLSID_NetFwPolicy2 and CLSID_NetFwRule (netfw.h), spelled out: <initguid.h> would define every GUID of the
-// headers after it, and libuuid has no definition of these.
-constexpr CLSID kClsidNetFwPolicy2{
-    0xe2b3c97f, 0x6ae1, 0x41ac, {0x81, 0x7a, 0xf6, 0xf9, 0x21, 0x66, 0xd7, 0xdd}};
-constexpr CLSID kClsidNetFwRule{0x2c5bc43e, 0x3369, 0x4c33, {0xab, 0x0c, 0xbe, 0x94, 0x69, 0x67, 0x7a, 0xf4}};
 constexpr const wchar_t* kSvchost = L"%SystemRoot%\\system32\\svchost.exe";
 
 std::string hr_text(HRESULT hr) {
   return inspect::windows::status_text(hr);
 }
 
-class ComScope {
- public:
-  ComScope() : hr_(CoInitializeEx(nullptr, COINIT_MULTITHREADED)) {}
-  ComScope(const ComScope&) = delete;
-  ComScope& operator=(const ComScope&) = delete;
-  ~ComScope() {
-    if (SUCCEEDED(hr_)) CoUninitialize();
-  }
-  bool usable() const { return SUCCEEDED(hr_) || hr_ == RPC_E_CHANGED_MODE; }
-  HRESULT result() const { return hr_; }
-
- private:
-  HRESULT hr_;
-};
-
-class Bstr {
- public:
-  Bstr() = default;
-  explicit Bstr(const std::wstring& text)
-      : s_(SysAllocStringLen(text.data(), static_cast<UINT>(text.size()))) {}
-  Bstr(const Bstr&) = delete;
-  Bstr& operator=(const Bstr&) = delete;
-  ~Bstr() { SysFreeString(s_); }
-  BSTR get() const { return s_; }
-  BSTR* out() {
-    SysFreeString(s_);
-    s_ = nullptr;
-    return &s_;
-  }
-  std::wstring str() const { return s_ ? std::wstring(s_, SysStringLen(s_)) : std::wstring(); }
-
- private:
-  BSTR s_ = nullptr;
-};
-
-class Variant {
- public:
-  Variant() { VariantInit(&v_); }
-  Variant(const Variant&) = delete;
-  Variant& operator=(const Variant&) = delete;
-  ~Variant() { VariantClear(&v_); }
-  VARIANT* get() { return &v_; }
-
- private:
-  VARIANT v_;
-};
-
 FirewallRuleSnapshot snapshot(INetFwRule* rule) {
+  auto read = inspect::windows::read_rule_properties(rule);
   FirewallRuleSnapshot s;
-  Bstr text;
-  if (SUCCEEDED(rule->get_Name(text.out()))) s.name = text.str();
-  if (SUCCEEDED(rule->get_Grouping(text.out()))) s.grouping = text.str();
-  if (SUCCEEDED(rule->get_ServiceName(text.out()))) s.service = text.str();
-  if (SUCCEEDED(rule->get_LocalPorts(text.out()))) s.local_ports = text.str();
-  (void)rule->get_Protocol(&s.protocol);
-  VARIANT_BOOL enabled = VARIANT_FALSE;
-  if (SUCCEEDED(rule->get_Enabled(&enabled))) s.enabled = enabled != VARIANT_FALSE;
-  NET_FW_RULE_DIRECTION direction = NET_FW_RULE_DIR_OUT;
-  if (SUCCEEDED(rule->get_Direction(&direction))) s.inbound = direction == NET_FW_RULE_DIR_IN;
+  s.name = std::move(read.name);
+  s.grouping = std::move(read.grouping);
+  s.service = std::move(read.service);
+  s.local_ports = std::move(read.local_ports);
+  s.protocol = read.protocol;
+  s.inbound = read.inbound;
+  s.enabled = read.enabled;
   return s;
 }
 
@@ -118,29 +67,12 @@ struct RuleSet {
 
 Result<RuleSet> read_rules(const std::string& what) {
   RuleSet set;
-  HRESULT hr = CoCreateInstance(kClsidNetFwPolicy2, nullptr, CLSCTX_INPROC_SERVER, IID_PPV_ARGS(&set.policy));
+  HRESULT hr = inspect::windows::create_firewall_policy(set.policy);
   if (FAILED(hr)) return Error{what, "HNetCfg.FwPolicy2", "create INetFwPolicy2: " + hr_text(hr)};
-  hr = set.policy->get_Rules(&set.rules);
-  if (FAILED(hr) || !set.rules)
-    return Error{what, "INetFwPolicy2",
-                 "read the rules (INetFwPolicy2::get_Rules): " + hr_text(FAILED(hr) ? hr : E_POINTER)};
-  ComPtr<IUnknown> unknown;
-  hr = set.rules->get__NewEnum(&unknown);
-  ComPtr<IEnumVARIANT> items;
-  if (SUCCEEDED(hr) && unknown) hr = unknown.As(&items);
-  if (FAILED(hr) || !items)
-    return Error{what, "INetFwPolicy2",
-                 "enumerate the rules (INetFwRules::get__NewEnum): " + hr_text(FAILED(hr) ? hr : E_POINTER)};
-  for (;;) {
-    Variant item;
-    ULONG fetched = 0;
-    hr = items->Next(1, item.get(), &fetched);
-    if (FAILED(hr))
-      return Error{what, "INetFwPolicy2", "enumerate the rules (IEnumVARIANT::Next): " + hr_text(hr)};
-    if (hr == S_FALSE || fetched == 0) break;
-    if (item.get()->vt != VT_DISPATCH || !item.get()->pdispVal) continue;
-    ComPtr<INetFwRule> rule;
-    if (FAILED(item.get()->pdispVal->QueryInterface(IID_PPV_ARGS(&rule)))) continue;
+  auto all = inspect::windows::read_firewall_rules(set.policy.Get(), what, "the rules");
+  if (!all) return all.error();
+  set.rules = std::move(all.value().collection);
+  for (auto& rule : all.value().rules) {
     auto s = snapshot(rule.Get());
     if (!windows::remote_desktop_rule_of(s)) continue;
     set.snapshots.push_back(std::move(s));
@@ -149,11 +81,22 @@ Result<RuleSet> read_rules(const std::string& what) {
   return set;
 }
 
+// COM up, the rules read, and `use` run on them while COM still is: what check, backup, apply and rollback
+// each do first.
+template <typename Use>
+auto with_rules(const std::string& what, Use&& use) -> decltype(use(std::declval<RuleSet&>())) {
+  win::ComScope com;
+  if (!com.usable()) return Error{what, "COM", "initialize COM: " + hr_text(com.result())};
+  auto rules = read_rules(what);
+  if (!rules) return rules.error();
+  return use(rules.value());
+}
+
 Status create_rule(INetFwRules* rules, const FirewallStep& step, const std::string& what) {
   ComPtr<INetFwRule> rule;
-  HRESULT hr = CoCreateInstance(kClsidNetFwRule, nullptr, CLSCTX_INPROC_SERVER, IID_PPV_ARGS(&rule));
+  HRESULT hr = inspect::windows::create_firewall_rule(rule);
   if (FAILED(hr)) return Error{what, win::narrow(step.name), "create HNetCfg.FWRule: " + hr_text(hr)};
-  Bstr name(step.name), group(inspect::windows::kRemoteDesktopGroup), service(L"termservice"),
+  win::Bstr name(step.name), group(inspect::windows::kRemoteDesktopGroup), service(L"termservice"),
       application(kSvchost), ports(step.local_ports);
   const HRESULT results[] = {rule->put_Name(name.get()),
                              rule->put_Grouping(group.get()),
@@ -191,7 +134,7 @@ Status run(RuleSet& set, const std::vector<FirewallStep>& steps, const std::stri
         if (auto created = create_rule(set.rules.Get(), step, what); !created) return created;
         break;
       case FirewallStep::Kind::kRemove: {
-        Bstr name(step.name);
+        win::Bstr name(step.name);
         HRESULT hr = set.rules->Remove(name.get());
         if (FAILED(hr))
           return Error{what, win::narrow(step.name), "remove the rule (INetFwRules::Remove): " + hr_text(hr)};
@@ -214,34 +157,26 @@ class RestoreFirewallRules final : public Action {
     if (auto admin = windows::require_administrator(config_, id()); !admin) return admin;
     auto port = listener_port(state);
     if (!port) return port.error();
-    ComScope com;
-    if (!com.usable()) return Error{std::string(id()), "COM", "initialize COM: " + hr_text(com.result())};
-    auto rules = read_rules(std::string(id()));
-    if (!rules) return rules.error();
-    return Ok{};
+    return with_rules(std::string(id()), [](RuleSet&) -> Status { return Ok{}; });
   }
 
   Result<Backup> backup(const HostState& state) override {
     const std::string what = "back up the Remote Desktop firewall rules";
     auto port = listener_port(state);
     if (!port) return port.error();
-    ComScope com;
-    if (!com.usable()) return Error{what, "COM", "initialize COM: " + hr_text(com.result())};
-    auto rules = read_rules(what);
-    if (!rules) return rules.error();
-    return Backup{
-        Json{{"port", port.value()}, {"rules", windows::firewall_rules_to_json(rules.value().snapshots)}}};
+    return with_rules(what, [&](RuleSet& rules) -> Result<Backup> {
+      return Backup{
+          Json{{"port", port.value()}, {"rules", windows::firewall_rules_to_json(rules.snapshots)}}};
+    });
   }
 
   Status apply(const HostState& state, const Backup&) override {
     const std::string what = "restore the Remote Desktop firewall rules";
     auto port = listener_port(state);
     if (!port) return port.error();
-    ComScope com;
-    if (!com.usable()) return Error{what, "COM", "initialize COM: " + hr_text(com.result())};
-    auto rules = read_rules(what);
-    if (!rules) return rules.error();
-    return run(rules.value(), windows::plan_firewall_restore(rules.value().snapshots, port.value()), what);
+    return with_rules(what, [&](RuleSet& rules) {
+      return run(rules, windows::plan_firewall_restore(rules.snapshots, port.value()), what);
+    });
   }
 
   Status verify(const HostState& after) override {
@@ -266,11 +201,9 @@ class RestoreFirewallRules final : public Action {
       return Error{what, "", "the backup is damaged: no \"rules\""};
     auto saved = windows::firewall_rules_from_json(backup.data["rules"]);
     if (!saved) return saved.error();
-    ComScope com;
-    if (!com.usable()) return Error{what, "COM", "initialize COM: " + hr_text(com.result())};
-    auto rules = read_rules(what);
-    if (!rules) return rules.error();
-    return run(rules.value(), windows::plan_firewall_rollback(saved.value(), rules.value().snapshots), what);
+    return with_rules(what, [&](RuleSet& rules) {
+      return run(rules, windows::plan_firewall_rollback(saved.value(), rules.snapshots), what);
+    });
   }
 
  private:

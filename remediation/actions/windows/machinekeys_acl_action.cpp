@@ -4,7 +4,6 @@
 // refused, and the folder is never renamed (reference 4.4).
 #include "actions/windows/acl_repair.h"
 #include "inspect/sddl.h"
-#include "inspect/windows/file_security.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
@@ -40,8 +39,7 @@ class MachineKeysAcl final : public windows::AclRepair {
     const auto& acl = *after.machinekeys_acl;
     if (!acl.file.error.empty()) return Error{what, acl.file.path, acl.file.error};
     if (acl.matches_default != true) {
-      std::string differences;
-      for (const auto& d : acl.differences) differences += (differences.empty() ? "" : "; ") + d;
+      const std::string differences = windows::joined_differences(acl);
       return Error{what, acl.file.path,
                    "the folder still differs from the documented default" +
                        (differences.empty() ? std::string() : ": " + differences)};
@@ -59,12 +57,6 @@ class MachineKeysAcl final : public windows::AclRepair {
       return Error{"restore the saved permissions (" + std::string(id()) + ")", win::narrow(path),
                    "refused: the backup names another folder than " + win::narrow(folder.value())};
     return Ok{};
-  }
-
- private:
-  Result<std::wstring> machine_keys() const {
-    if (!config().machine_keys.empty()) return config().machine_keys;
-    return inspect::windows::rsa_machine_keys_folder();
   }
 };
 

@@ -4,7 +4,6 @@
 // from the inspected state and is accepted only when it names a file directly inside the machine key folders
 // (CryptoAPI MachineKeys, CNG Keys) with a key file's name; a link or a file with other names is refused.
 #include "actions/windows/acl_repair.h"
-#include "inspect/windows/file_security.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
@@ -48,11 +47,9 @@ class RdpKeyAcl final : public windows::AclRepair {
     if (!acl.file.error.empty()) return Error{what, acl.file.path, acl.file.error};
     if (acl.file.readable_by_service != true)
       return Error{what, acl.file.path, "NETWORK SERVICE still cannot read the key"};
-    if (acl.matches_default != true) {
-      std::string differences;
-      for (const auto& d : acl.differences) differences += (differences.empty() ? "" : "; ") + d;
-      return Error{what, acl.file.path, "the key file's permissions are still not right: " + differences};
-    }
+    if (acl.matches_default != true)
+      return Error{what, acl.file.path,
+                   "the key file's permissions are still not right: " + windows::joined_differences(acl)};
     return Ok{};
   }
 
@@ -84,15 +81,6 @@ class RdpKeyAcl final : public windows::AclRepair {
       if (dir && windows::same_path(folder, dir.value())) return Ok{};
     return Error{what, name,
                  "refused: the file is not in the machine key folders (MachineKeys, Crypto\\Keys)"};
-  }
-
-  Result<std::wstring> machine_keys() const {
-    if (!config().machine_keys.empty()) return config().machine_keys;
-    return inspect::windows::rsa_machine_keys_folder();
-  }
-  Result<std::wstring> cng_machine_keys() const {
-    if (!config().cng_machine_keys.empty()) return config().cng_machine_keys;
-    return inspect::windows::cng_machine_keys_folder();
   }
 };
 

@@ -17,9 +17,9 @@
 #include <thread>
 
 #include "actions/windows/administrator.h"
-#include "actions/windows/handles.h"
 #include "actions/windows/windows_actions.h"
 #include "inspect/windows/services.h"
+#include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 #include "probe/verdict.h"
 
@@ -28,7 +28,7 @@ namespace {
 
 using inspect::HostState;
 using Json = nlohmann::json;
-using windows::UniqueServiceHandle;
+using win::UniqueServiceHandle;
 
 struct ServiceStatus {
   DWORD state = 0;

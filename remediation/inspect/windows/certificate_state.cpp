@@ -12,6 +12,7 @@
 #include "inspect/windows/file_security.h"
 #include "inspect/windows/listener_settings.h"
 #include "inspect/windows/status_text.h"
+#include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 #include "probe/certificate_info.h"
 
@@ -20,19 +21,8 @@ namespace {
 
 constexpr DWORD kEncoding = X509_ASN_ENCODING | PKCS_7_ASN_ENCODING;
 
-struct StoreCloser {
-  void operator()(HCERTSTORE store) const noexcept {
-    if (store) CertCloseStore(store, 0);
-  }
-};
-using UniqueStore = std::unique_ptr<void, StoreCloser>;
-
-struct CertFree {
-  void operator()(const CERT_CONTEXT* cert) const noexcept {
-    if (cert) CertFreeCertificateContext(cert);
-  }
-};
-using UniqueCert = std::unique_ptr<const CERT_CONTEXT, CertFree>;
+using win::UniqueCert;
+using win::UniqueStore;
 
 class CryptProvider {
  public:

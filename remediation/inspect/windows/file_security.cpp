@@ -11,25 +11,13 @@
 
 #include "inspect/sddl.h"
 #include "inspect/windows/status_text.h"
+#include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
 
-struct LocalFreeDeleter {
-  void operator()(void* p) const noexcept {
-    if (p) LocalFree(p);
-  }
-};
-template <typename T>
-using LocalPtr = std::unique_ptr<T, LocalFreeDeleter>;
-
-struct HandleCloser {
-  void operator()(HANDLE h) const noexcept {
-    if (h && h != INVALID_HANDLE_VALUE) CloseHandle(h);
-  }
-};
-using UniqueFileHandle = std::unique_ptr<void, HandleCloser>;
+using win::LocalPtr;
 
 // "NT AUTHORITY\SYSTEM" for S-1-5-18; the SID itself when the system cannot name it.
 std::string account_name(const std::string& sid_text) {
@@ -81,10 +69,10 @@ FileState inspect_file_security(const std::wstring& path, const std::vector<std:
   state.path = win::narrow(path);
   // Never follows a link: FILE_FLAG_OPEN_REPARSE_POINT opens the junction or symlink itself, and
   // FILE_FLAG_BACKUP_SEMANTICS lets a folder be opened. READ_CONTROL is all that is needed for the DACL.
-  UniqueFileHandle file(
+  win::UniqueHandle file = win::adopt_handle(
       CreateFileW(path.c_str(), READ_CONTROL, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                   OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
-  if (file.get() == INVALID_HANDLE_VALUE) {
+  if (!file) {
     DWORD code = GetLastError();
     if (code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND) return state;
     // It may exist and still refuse READ_CONTROL: say so, and whether it is a link, from its attributes.

@@ -3,26 +3,21 @@
 #include <windows.h>
 
 #include <netfw.h>
-#include <oleauto.h>
 #include <wrl/client.h>
 
 #include <algorithm>
 #include <string>
 #include <vector>
 
+#include "inspect/windows/firewall_com.h"
 #include "inspect/windows/status_text.h"
+#include "platform/windows/com.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
 
 using Microsoft::WRL::ComPtr;
-
-// CLSID_NetFwPolicy2 (netfw.h), spelled out here: <initguid.h> would define every GUID of the headers
-// included after it in this file, and libuuid has no definition of this one. The interfaces' IIDs come from
-// __uuidof.
-constexpr CLSID kClsidNetFwPolicy2{
-    0xe2b3c97f, 0x6ae1, 0x41ac, {0x81, 0x7a, 0xf6, 0xf9, 0x21, 0x66, 0xd7, 0xdd}};
 
 constexpr long kProtocolTcp = 6;
 constexpr long kProtocolUdp = 17;
@@ -35,52 +30,6 @@ struct ProfileBit {
 constexpr ProfileBit kProfiles[] = {{NET_FW_PROFILE2_DOMAIN, "domain"},
                                     {NET_FW_PROFILE2_PRIVATE, "private"},
                                     {NET_FW_PROFILE2_PUBLIC, "public"}};
-
-// COM on this thread for the inspection; a thread already in another apartment keeps it.
-class ComScope {
- public:
-  ComScope() : hr_(CoInitializeEx(nullptr, COINIT_MULTITHREADED)) {}
-  ComScope(const ComScope&) = delete;
-  ComScope& operator=(const ComScope&) = delete;
-  ~ComScope() {
-    if (SUCCEEDED(hr_)) CoUninitialize();
-  }
-  bool usable() const { return SUCCEEDED(hr_) || hr_ == RPC_E_CHANGED_MODE; }
-  HRESULT result() const { return hr_; }
-
- private:
-  HRESULT hr_;
-};
-
-class Bstr {
- public:
-  Bstr() = default;
-  explicit Bstr(const wchar_t* text) : s_(SysAllocString(text)) {}
-  Bstr(const Bstr&) = delete;
-  Bstr& operator=(const Bstr&) = delete;
-  ~Bstr() { SysFreeString(s_); }
-  BSTR* out() {
-    SysFreeString(s_);
-    s_ = nullptr;
-    return &s_;
-  }
-  std::wstring str() const { return s_ ? std::wstring(s_, SysStringLen(s_)) : std::wstring(); }
-
- private:
-  BSTR s_ = nullptr;
-};
-
-class Variant {
- public:
-  Variant() { VariantInit(&v_); }
-  Variant(const Variant&) = delete;
-  Variant& operator=(const Variant&) = delete;
-  ~Variant() { VariantClear(&v_); }
-  VARIANT* get() { return &v_; }
-
- private:
-  VARIANT v_;
-};
 
 std::string hr_text(HRESULT hr) {
   return status_text(hr);
@@ -95,48 +44,14 @@ bool iends_with(std::wstring_view s, std::wstring_view tail) {
   return s.size() >= tail.size() && iequals(s.substr(s.size() - tail.size()), tail);
 }
 
-struct RuleInfo {
-  std::wstring name;
-  std::wstring grouping;
-  std::wstring application;
-  std::wstring service;
-  std::wstring local_ports;
-  long protocol = 0;
-  long profiles = 0;
-  bool enabled = false;
-  bool inbound = false;
-  bool allow = false;
-};
-
-// Reads one rule; the properties that fail to read keep their defaults (a rule that cannot be read is not
-// counted as allowing anything).
-RuleInfo read_rule(INetFwRule* rule) {
-  RuleInfo info;
-  Bstr text;
-  if (SUCCEEDED(rule->get_Name(text.out()))) info.name = text.str();
-  if (SUCCEEDED(rule->get_Grouping(text.out()))) info.grouping = text.str();
-  if (SUCCEEDED(rule->get_ApplicationName(text.out()))) info.application = text.str();
-  if (SUCCEEDED(rule->get_ServiceName(text.out()))) info.service = text.str();
-  if (SUCCEEDED(rule->get_LocalPorts(text.out()))) info.local_ports = text.str();
-  (void)rule->get_Protocol(&info.protocol);
-  (void)rule->get_Profiles(&info.profiles);
-  VARIANT_BOOL enabled = VARIANT_FALSE;
-  if (SUCCEEDED(rule->get_Enabled(&enabled))) info.enabled = enabled != VARIANT_FALSE;
-  NET_FW_RULE_DIRECTION direction = NET_FW_RULE_DIR_OUT;
-  if (SUCCEEDED(rule->get_Direction(&direction))) info.inbound = direction == NET_FW_RULE_DIR_IN;
-  NET_FW_ACTION action = NET_FW_ACTION_BLOCK;
-  if (SUCCEEDED(rule->get_Action(&action))) info.allow = action == NET_FW_ACTION_ALLOW;
-  return info;
-}
-
-bool is_builtin(const RuleInfo& rule, const char* stable_name, long protocol) {
+bool is_builtin(const FirewallRuleProperties& rule, const char* stable_name, long protocol) {
   if (iequals(rule.name, win::widen(stable_name))) return true;
   return rule.inbound && rule.protocol == protocol && iequals(rule.grouping, kRemoteDesktopGroup) &&
          iequals(rule.service, L"termservice");
 }
 
 // An allow rule that can let TermService in on TCP `port` (any program, or svchost hosting termservice).
-bool allows_listener(const RuleInfo& rule, long profile, std::uint16_t port) {
+bool allows_listener(const FirewallRuleProperties& rule, long profile, std::uint16_t port) {
   return rule.enabled && rule.inbound && rule.allow && (rule.profiles & profile) &&
          (rule.protocol == kProtocolTcp || rule.protocol == kProtocolAny) &&
          local_ports_include(rule.local_ports, port) &&
@@ -144,7 +59,7 @@ bool allows_listener(const RuleInfo& rule, long profile, std::uint16_t port) {
          (rule.service.empty() || rule.service == L"*" || iequals(rule.service, L"termservice"));
 }
 
-bool blocks_listener(const RuleInfo& rule, long profile, std::uint16_t port) {
+bool blocks_listener(const FirewallRuleProperties& rule, long profile, std::uint16_t port) {
   return rule.enabled && rule.inbound && !rule.allow && (rule.profiles & profile) &&
          (rule.protocol == kProtocolTcp || rule.protocol == kProtocolAny) &&
          local_ports_include(rule.local_ports, port) &&
@@ -161,13 +76,13 @@ class WindowsFirewall final : public FirewallInspector {
   FirewallState inspect(const ListenerSettings& listener) override {
     FirewallState out;
     const std::uint16_t port = listener.port.value_or(3389);
-    ComScope com;
+    win::ComScope com;
     if (!com.usable()) {
       out.error = "initialize COM: " + hr_text(com.result());
       return out;
     }
     ComPtr<INetFwPolicy2> policy;
-    HRESULT hr = CoCreateInstance(kClsidNetFwPolicy2, nullptr, CLSCTX_INPROC_SERVER, IID_PPV_ARGS(&policy));
+    HRESULT hr = create_firewall_policy(policy);
     if (FAILED(hr)) {
       out.error = "create HNetCfg.FwPolicy2 (INetFwPolicy2): " + hr_text(hr);
       return out;
@@ -244,8 +159,9 @@ class WindowsFirewall final : public FirewallInspector {
         add(out.detail, "the " + name + " profile blocks all inbound traffic");
         continue;
       }
-      auto blocker = std::find_if(rules->begin(), rules->end(),
-                                  [&](const RuleInfo& r) { return blocks_listener(r, profile, port); });
+      auto blocker = std::find_if(rules->begin(), rules->end(), [&](const FirewallRuleProperties& r) {
+        return blocks_listener(r, profile, port);
+      });
       if (blocker != rules->end()) {
         blocked = true;
         add(out.detail, "rule '" + win::narrow(blocker->name) + "' blocks TCP " + std::to_string(port) +
@@ -253,7 +169,7 @@ class WindowsFirewall final : public FirewallInspector {
         continue;
       }
       if (std::any_of(rules->begin(), rules->end(),
-                      [&](const RuleInfo& r) { return allows_listener(r, profile, port); }))
+                      [&](const FirewallRuleProperties& r) { return allows_listener(r, profile, port); }))
         continue;
       NET_FW_ACTION fallback = NET_FW_ACTION_BLOCK;
       if (SUCCEEDED(
@@ -270,37 +186,15 @@ class WindowsFirewall final : public FirewallInspector {
 
  private:
   // Every rule, or nullopt with the reason in out.error.
-  static std::optional<std::vector<RuleInfo>> read_rules(INetFwPolicy2* policy, FirewallState& out) {
-    ComPtr<INetFwRules> rules;
-    HRESULT hr = policy->get_Rules(&rules);
-    if (FAILED(hr) || !rules) {
-      add(out.error, "read the firewall rules (INetFwPolicy2::get_Rules): " + hr_text(hr));
+  static std::optional<std::vector<FirewallRuleProperties>> read_rules(INetFwPolicy2* policy,
+                                                                       FirewallState& out) {
+    auto objects = read_firewall_rules(policy, "inspect the firewall", "the firewall rules");
+    if (!objects) {
+      add(out.error, objects.error().detail);
       return std::nullopt;
     }
-    ComPtr<IUnknown> unknown;
-    hr = rules->get__NewEnum(&unknown);
-    ComPtr<IEnumVARIANT> items;
-    if (SUCCEEDED(hr) && unknown) hr = unknown.As(&items);
-    if (FAILED(hr) || !items) {
-      add(out.error, "enumerate the firewall rules (INetFwRules::get__NewEnum): " +
-                         hr_text(FAILED(hr) ? hr : E_POINTER));
-      return std::nullopt;
-    }
-    std::vector<RuleInfo> all;
-    for (;;) {
-      Variant item;
-      ULONG fetched = 0;
-      hr = items->Next(1, item.get(), &fetched);
-      if (FAILED(hr)) {
-        add(out.error, "enumerate the firewall rules (IEnumVARIANT::Next): " + hr_text(hr));
-        return std::nullopt;
-      }
-      if (hr == S_FALSE || fetched == 0) break;
-      if (item.get()->vt != VT_DISPATCH || !item.get()->pdispVal) continue;
-      ComPtr<INetFwRule> rule;
-      if (SUCCEEDED(item.get()->pdispVal->QueryInterface(IID_PPV_ARGS(&rule))))
-        all.push_back(read_rule(rule.Get()));
-    }
+    std::vector<FirewallRuleProperties> all;
+    for (const auto& rule : objects.value().rules) all.push_back(read_rule_properties(rule.Get()));
     return all;
   }
 };

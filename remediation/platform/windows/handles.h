@@ -1,15 +1,16 @@
 #pragma once
-// Owners for the Win32 handles the Windows actions hold: a kernel HANDLE, LocalAlloc'd memory (security
-// descriptors, SDDL text), an SC_HANDLE, a certificate store and a certificate context. Each closes once, in
-// its destructor, and never throws.
+// Owners for the Win32 handles the Windows inspectors and actions hold: a kernel HANDLE, LocalAlloc'd memory
+// (security descriptors, SIDs, SDDL text), an SC_HANDLE, a certificate store and a certificate context. Each
+// closes once, in its destructor, and never throws.
 
 #include <windows.h>
 
 #include <wincrypt.h>
 
 #include <memory>
+#include <type_traits>
 
-namespace rdpmend::actions::windows {
+namespace rdpmend::win {
 
 struct HandleCloser {
   void operator()(HANDLE h) const noexcept {
@@ -52,4 +53,4 @@ struct CertFree {
 };
 using UniqueCert = std::unique_ptr<const CERT_CONTEXT, CertFree>;
 
-}  // namespace rdpmend::actions::windows
+}  // namespace rdpmend::win
