@@ -14,6 +14,7 @@
 #include "cli/policy_command.h"
 #include "cli/probe_command.h"
 #include "cli/rollback_command.h"
+#include "cli/run_command.h"
 #include "cli/scan_command.h"
 #include "cli/version_command.h"
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   register_approve_command(app, exit_code);
   register_rollback_command(app, exit_code);
   register_history_command(app, exit_code);
+  register_run_command(app, exit_code);
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {

@@ -14,6 +14,9 @@ bool running_privileged();
 // /var/lib/rdpmend/journal.db; %ProgramData%\RdpMend\journal.db.
 std::string default_journal_path();
 
+// /var/log/rdpmend; %ProgramData%\RdpMend\logs.
+std::string default_log_folder();
+
 // Creates the journal's folder when missing, private to root (0700) or SYSTEM and Administrators.
 Status ensure_journal_folder(const std::string& journal_path);
 

@@ -1,5 +1,8 @@
 #include "cli/logging.h"
 
+#include <filesystem>
+
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
 namespace rdpmend::cli {
@@ -15,6 +18,24 @@ void setup_cli_logging(spdlog::level::level_enum level) {
     spdlog::set_level(spdlog::level::off);
   }
   spdlog::set_error_handler([](const std::string&) {});
+}
+
+Status add_agent_log_file(const std::string& folder) {
+  try {
+    std::error_code ec;
+    std::filesystem::create_directories(folder, ec);
+    if (ec) return Error{"create the log folder", folder, ec.message()};
+    auto logger = spdlog::default_logger();
+    auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+        (std::filesystem::path(folder) / "rdpmend.log").string(), 10 * 1024 * 1024, 5);
+    file->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    logger->sinks().push_back(std::move(file));
+    logger->sinks().front()->set_pattern("rdpmend: %^%l%$: %v");
+    logger->flush_on(spdlog::level::info);  // an agent's log is read while it runs
+    return Ok{};
+  } catch (const std::exception& e) {
+    return Error{"open the log file", folder, e.what()};
+  }
 }
 
 }  // namespace rdpmend::cli

@@ -18,7 +18,7 @@ skip_all() {
   exit 0
 }
 
-readonly kCases=37
+readonly kCases=42
 [[ -x /usr/sbin/xrdp ]] || skip_all $kCases "xrdp is not installed (scripts/setup.sh installs it)"
 [[ $(id -u) -eq 0 ]] || skip_all $kCases "needs root to run xrdp as the unprivileged xrdp user"
 id xrdp >/dev/null 2>&1 || skip_all $kCases "the xrdp user does not exist"
@@ -78,5 +78,7 @@ echo "-- rdpmend diagnose on real xrdp faults"
 source "$here/diagnose_cases.sh"
 echo "-- rdpmend fix --apply and rollback on real xrdp faults"
 source "$here/fix_cases.sh"
+echo "-- rdpmend run (the agent, Auto mode) repairing faults made while it runs"
+source "$here/agent_cases.sh"
 summary
 ((failed == 0))

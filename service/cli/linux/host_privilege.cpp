@@ -17,6 +17,10 @@ std::string default_journal_path() {
   return "/var/lib/rdpmend/journal.db";
 }
 
+std::string default_log_folder() {
+  return "/var/log/rdpmend";
+}
+
 Status ensure_journal_folder(const std::string& journal_path) {
   auto folder = std::filesystem::path(journal_path).parent_path();
   if (folder.empty()) return Ok{};

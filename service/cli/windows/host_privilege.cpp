@@ -22,12 +22,24 @@ bool running_privileged() {
   return member != FALSE;
 }
 
-std::string default_journal_path() {
+namespace {
+
+std::wstring rdpmend_data_folder() {
   PWSTR folder = nullptr;
   std::wstring base = L"C:\\ProgramData";
   if (SUCCEEDED(SHGetKnownFolderPath(FOLDERID_ProgramData, 0, nullptr, &folder))) base = folder;
   CoTaskMemFree(folder);
-  return win::narrow(base + L"\\RdpMend\\journal.db");
+  return base + L"\\RdpMend";
+}
+
+}  // namespace
+
+std::string default_journal_path() {
+  return win::narrow(rdpmend_data_folder() + L"\\journal.db");
+}
+
+std::string default_log_folder() {
+  return win::narrow(rdpmend_data_folder() + L"\\logs");
 }
 
 Status ensure_journal_folder(const std::string& journal_path) {

@@ -1,0 +1,204 @@
+#include "agent/agent.h"
+
+#include <boost/asio/post.hpp>
+
+namespace rdpmend::agent {
+namespace {
+
+std::string unix_ms(TimePoint t) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
+}
+
+std::chrono::steady_clock::duration until(TimePoint t) {
+  auto d = t - Clock::now();
+  return d < Clock::duration::zero() ? std::chrono::steady_clock::duration::zero()
+                                     : std::chrono::duration_cast<std::chrono::steady_clock::duration>(d);
+}
+
+}  // namespace
+
+const events::SymptomDefinition* classify(const events::Catalog& catalog, const events::Event& event) {
+  for (const auto& rule : catalog.rules)
+    if (rule.match.matches(event)) return catalog.symptom(rule.symptom);
+  return nullptr;
+}
+
+Agent::Agent(boost::asio::io_context& io, AgentDeps deps, AgentConfig config)
+    : io_(io),
+      deps_(std::move(deps)),
+      config_(config),
+      gate_(config.settle, std::chrono::minutes(deps_.policy->cooldown_minutes)),
+      pass_timer_(io),
+      tick_timer_(io) {}
+
+Agent::~Agent() {
+  stop();
+}
+
+void Agent::log(LogLevel level, const std::string& text) const {
+  if (deps_.log) deps_.log(level, text);
+}
+
+void Agent::start() {
+  stopped_ = false;
+  auto interval_s =
+      std::chrono::duration_cast<std::chrono::seconds>(
+          config_.health_interval.value_or(std::chrono::minutes(deps_.policy->probe_interval_minutes)))
+          .count();
+  log(LogLevel::kInfo, "agent started: policy Mode " + std::string(policy::mode_name(deps_.policy->mode)) +
+                           ", health check every " + std::to_string(interval_s) + " s, " +
+                           std::to_string(deps_.sources.size()) + " event source(s)");
+  if (config_.startup_pass) run_pass("start:" + unix_ms(Clock::now()), "start (recovery and health check)");
+  for (auto& source : deps_.sources) {
+    auto stored = deps_.journal->load_bookmark(source->channel());
+    std::string bookmark;
+    if (stored && stored.value()) bookmark = *stored.value();
+    if (!stored)
+      log(LogLevel::kWarning, "bookmark for " + source->channel() + ": " + stored.error().message());
+    source->start(
+        bookmark, [this](SourcedEvent&& e) { on_event(std::move(e)); },
+        [this](const std::string& text) { log(LogLevel::kWarning, text); });
+  }
+  arm_tick();
+}
+
+void Agent::stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  for (auto& source : deps_.sources) source->stop();
+  pass_timer_.cancel();
+  tick_timer_.cancel();
+  save_observations();
+  log(LogLevel::kInfo, "agent stopped");
+}
+
+AgentStats Agent::stats() const {
+  AgentStats s = stats_;
+  s.gate = gate_.counts();
+  return s;
+}
+
+void Agent::on_event(SourcedEvent&& e) {
+  if (stopped_) return;
+  ++stats_.events;
+  bookmarks_[e.channel] = e.bookmark;
+  const auto* symptom = classify(events::default_catalog(), e.event);
+  if (!symptom || symptom->severity < events::Severity::kWarning) {
+    schedule_save();
+    return;
+  }
+  TimePoint now = e.event.time_created ? std::chrono::time_point_cast<Clock::duration>(*e.event.time_created)
+                                       : Clock::now();
+  auto& seen = seen_[{symptom->id, e.channel}];
+  if (seen.count == 0) {
+    seen = journal::EventsSeen{symptom->id, e.channel, 0, now, now};
+  }
+  ++seen.count;
+  seen.last_seen = std::max(seen.last_seen, now);
+  schedule_save();
+  bool was_pending = gate_.due_at().has_value();
+  gate_.on_symptom(symptom->id, e.channel + "@" + e.bookmark, Clock::now());
+  if (!was_pending && gate_.due_at()) {
+    log(LogLevel::kInfo,
+        "detected " + symptom->id + " (" + e.channel + "): a remediation pass in " +
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(config_.settle).count()) +
+            " ms");
+    arm_pass_timer();
+  }
+}
+
+void Agent::arm_pass_timer() {
+  auto due = gate_.due_at();
+  if (!due) return;
+  pass_timer_.expires_after(until(*due));
+  pass_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    auto pass = gate_.take(Clock::now());
+    if (!pass) {
+      arm_pass_timer();
+      return;
+    }
+    std::string why;
+    for (const auto& s : pass->symptoms) why += (why.empty() ? "" : ", ") + s;
+    run_pass(pass->trigger, why);
+    save_observations();
+    arm_pass_timer();
+  });
+}
+
+void Agent::arm_tick() {
+  Clock::duration interval = config_.health_interval.value_or(
+      std::chrono::minutes(std::max(1, deps_.policy->probe_interval_minutes)));
+  tick_timer_.expires_after(interval);
+  tick_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    run_pass("tick:" + unix_ms(Clock::now()), "periodic health check");
+    save_observations();
+    arm_tick();
+  });
+}
+
+void Agent::run_pass(const std::string& trigger, const std::string& why) {
+  execute::PassInput input;
+  input.host = deps_.host;
+  input.actions = deps_.actions;
+  input.journal = deps_.journal;
+  input.policy = deps_.policy;
+  execute::PassOptions options;
+  options.privileged = config_.privileged;
+  options.trigger = trigger;
+  options.crash_at = config_.crash_at;
+  ++stats_.passes;
+  auto result = execute::run_pass(input, options);
+  if (!result) {
+    log(LogLevel::kError, "pass (" + why + ") changed nothing more: " + result.error().message());
+    return;
+  }
+  const auto& r = result.value();
+  for (const auto& a : r.recovered)
+    log(LogLevel::kWarning, "finished after an interruption: " + a.action + " on " + a.target + ": " +
+                                std::string(execute::to_string(a.outcome)) + " (" + a.detail + ")");
+  std::string findings;
+  for (const auto& f : r.diagnosis.findings) findings += (findings.empty() ? "" : ", ") + f.rule->id;
+  log(r.diagnosis.findings.empty() ? LogLevel::kInfo : LogLevel::kWarning,
+      "pass (" + why + "): findings: " + (findings.empty() ? "none" : findings));
+  for (const auto& a : r.executed.reports) {
+    if (a.outcome == execute::Outcome::kSucceeded) ++stats_.actions_succeeded;
+    if (a.outcome == execute::Outcome::kFailed || a.outcome == execute::Outcome::kRolledBack)
+      ++stats_.actions_failed;
+    if (a.duplicate) continue;
+    log(a.outcome == execute::Outcome::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
+        "  " + a.action + " on " + a.target + ": " + std::string(execute::to_string(a.outcome)) +
+            (a.action_row ? " (action " + std::to_string(*a.action_row) + ")" : "") +
+            (a.detail.empty() ? "" : ": " + a.detail));
+  }
+  if (r.executed.final_state.self_probe)
+    log(LogLevel::kInfo, "  self-probe: " + r.executed.final_state.self_probe->verdict);
+  if (on_pass) on_pass(trigger, r);
+}
+
+void Agent::schedule_save() {
+  if (save_posted_) return;
+  save_posted_ = true;
+  // After the batch the source is delivering; while a pass is pending its events' bookmarks wait for it.
+  boost::asio::post(io_, [this] {
+    save_posted_ = false;
+    if (!stopped_ && !gate_.due_at()) save_observations();
+  });
+}
+
+void Agent::save_observations() {
+  if (bookmarks_.empty() && seen_.empty()) return;
+  journal::Observations observations;
+  for (auto& [key, seen] : seen_) observations.events.push_back(seen);
+  for (auto& [channel, bookmark] : bookmarks_) observations.bookmarks.push_back({channel, bookmark});
+  if (auto saved = deps_.journal->record_observations(observations); !saved) {
+    log(LogLevel::kError,
+        "the journal did not take the bookmarks (events will be read again): " + saved.error().message());
+    return;
+  }
+  bookmarks_.clear();
+  seen_.clear();
+}
+
+}  // namespace rdpmend::agent

@@ -1,0 +1,42 @@
+#pragma once
+// A live source of events for the agent: xrdp's log followed through inotify (linux/), the Windows event
+// channels (windows/). Events arrive on the agent's io_context, each with the bookmark that resumes just
+// after it; the agent stores bookmarks in the journal only together with what it decided from the events.
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "events/event.h"
+
+namespace rdpmend::agent {
+
+struct SourcedEvent {
+  events::Event event;
+  std::string channel;   // the bookmark's key, e.g. "xrdp:/var/log/xrdp.log"
+  std::string bookmark;  // resumes after this event
+};
+
+class EventSource {
+ public:
+  virtual ~EventSource() = default;
+  virtual std::string channel() const = 0;
+  // Starts delivering events after `bookmark` (empty: from now on). `on_error` reports problems that the
+  // source survives (a missing file, a rotation); it keeps trying.
+  virtual void start(const std::string& bookmark, std::function<void(SourcedEvent&&)> on_event,
+                     std::function<void(const std::string&)> on_error) = 0;
+  virtual void stop() = 0;
+};
+
+struct EventSourceConfig {
+  std::string xrdp_log = "/var/log/xrdp.log";
+};
+
+// This machine's sources (linux/: xrdp's log; windows/: none yet).
+std::vector<std::unique_ptr<EventSource>> make_event_sources(boost::asio::io_context& io,
+                                                             const EventSourceConfig& config);
+
+}  // namespace rdpmend::agent
