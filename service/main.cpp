@@ -16,6 +16,7 @@
 #include "cli/rollback_command.h"
 #include "cli/run_command.h"
 #include "cli/scan_command.h"
+#include "cli/service_command.h"
 #include "cli/version_command.h"
 
 int main(int argc, char** argv) {
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   register_rollback_command(app, exit_code);
   register_history_command(app, exit_code);
   register_run_command(app, exit_code);
+  register_service_command(app, exit_code);
   register_version_command(app, exit_code);
 
   app.parse_complete_callback([&] {

@@ -1,0 +1,103 @@
+#include "cli/agent_runner.h"
+
+#include <csignal>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "agent/agent.h"
+#include "cli/exit_codes.h"
+#include "cli/host_privilege.h"
+#include "cli/logging.h"
+
+namespace rdpmend::cli {
+
+int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
+  auto engine = make_engine(args.engine);
+  if (!engine) {
+    spdlog::error("{}", engine.error().message());
+    return kExitInputError;
+  }
+  auto& e = engine.value();
+  if (!e.privileged) {
+    spdlog::error(
+        "the agent changes the host: run it as root (Linux) or as a service / elevated Administrator "
+        "(Windows)");
+    return kExitNotPermitted;
+  }
+  if (!args.no_log_file) {
+    std::string folder = args.log_dir.empty() ? default_log_folder() : args.log_dir;
+    if (auto added = add_agent_log_file(folder); !added)
+      spdlog::warn("{}; logging to stderr only", added.error().message());
+  }
+  for (const auto& err : e.policy.errors)
+    spdlog::warn("policy source not read (Mode capped at Observe): {}", err.message());
+  for (const auto& w : e.policy.warnings) spdlog::warn("policy: {}", w.message());
+  auto crash_at = execute::crash_point_from_environment();
+  if (!crash_at) {
+    spdlog::error("{}", crash_at.error().message());
+    return kExitUsage;
+  }
+
+  std::optional<journal::Journal> journal;
+  if (auto opened = open_journal(e); opened) {
+    journal.emplace(std::move(opened).value());
+  } else {
+    spdlog::error("{}", opened.error().message());
+    return kExitInputError;
+  }
+
+  boost::asio::io_context io;
+  agent::AgentDeps deps;
+  deps.host = e.host.get();
+  deps.actions = &e.actions;
+  deps.journal = &*journal;
+  deps.policy = &e.policy;
+  deps.sources = agent::make_event_sources(io, agent::EventSourceConfig{e.config.xrdp.log});
+  deps.log = [](agent::LogLevel level, const std::string& text) {
+    if (level == agent::LogLevel::kError)
+      spdlog::error("{}", text);
+    else if (level == agent::LogLevel::kWarning)
+      spdlog::warn("{}", text);
+    else
+      spdlog::info("{}", text);
+  };
+  agent::AgentConfig config;
+  config.privileged = e.privileged;
+  config.crash_at = crash_at.value();
+  config.settle =
+      std::chrono::duration_cast<agent::Clock::duration>(std::chrono::duration<double>(args.settle_seconds));
+  if (args.health_seconds > 0)
+    config.health_interval = std::chrono::duration_cast<agent::Clock::duration>(
+        std::chrono::duration<double>(args.health_seconds));
+  agent::Agent agent(io, std::move(deps), config);
+
+  boost::asio::signal_set signals(io);
+  auto stop = [&] {
+    boost::system::error_code ignored;
+    signals.cancel(ignored);
+    agent.stop();
+  };
+  if (args.handle_signals) {
+    signals.add(SIGINT);
+    signals.add(SIGTERM);
+    signals.async_wait([&](boost::system::error_code ec, int signal) {
+      if (ec) return;
+      spdlog::info("signal {}: stopping", signal);
+      stop();
+    });
+  }
+  agent.start();
+  if (started) started([&io, &stop] { boost::asio::post(io, stop); });
+  io.run();
+  auto stats = agent.stats();
+  spdlog::info(
+      "events {}, symptoms {}, passes {} ({} held off), actions succeeded {}, failed or rolled back {}",
+      stats.events, stats.gate.symptoms_seen, stats.passes, stats.gate.held_off, stats.actions_succeeded,
+      stats.actions_failed);
+  return kExitOk;
+}
+
+}  // namespace rdpmend::cli

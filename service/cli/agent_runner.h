@@ -1,0 +1,28 @@
+#pragma once
+// The agent's run, shared by `rdpmend run` (a console or systemd) and the Windows service host: the engine,
+// the journal, the event sources and the agent on one io_context, until stopped.
+
+#include <functional>
+#include <string>
+
+#include "cli/engine_setup.h"
+
+namespace rdpmend::cli {
+
+struct AgentRunOptions {
+  EngineOptions engine;
+  std::string log_dir;        // empty: default_log_folder()
+  double settle_seconds = 2;  // gather an incident's events this long before its pass
+  double health_seconds = 0;  // 0: the policy's ProbeIntervalMinutes
+  bool no_log_file = false;
+  bool handle_signals =
+      true;  // SIGINT/SIGTERM stop it (a console, systemd); the service host stops it itself
+};
+
+// Called once the agent runs, with a function that stops it from any thread (a service control handler).
+using AgentStarted = std::function<void(std::function<void()> request_stop)>;
+
+// Returns an exit status (cli/exit_codes.h) when the agent has stopped or could not start.
+int run_agent(const AgentRunOptions& options, const AgentStarted& started = nullptr);
+
+}  // namespace rdpmend::cli
