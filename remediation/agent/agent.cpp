@@ -55,9 +55,14 @@ void Agent::start() {
     if (stored && stored.value()) bookmark = *stored.value();
     if (!stored)
       log(LogLevel::kWarning, "bookmark for " + source->channel() + ": " + stored.error().message());
-    source->start(
-        bookmark, [this](SourcedEvent&& e) { on_event(std::move(e)); },
-        [this](const std::string& text) { log(LogLevel::kWarning, text); });
+    auto channel = source->channel();
+    source->start(bookmark, EventSink{[this](SourcedEvent&& e) { on_event(std::move(e)); },
+                                      [this, channel](const std::string& position) {
+                                        if (stopped_) return;
+                                        bookmarks_[channel] = position;
+                                        schedule_save();
+                                      },
+                                      [this](const std::string& text) { log(LogLevel::kWarning, text); }});
   }
   arm_tick();
 }

@@ -20,14 +20,21 @@ struct SourcedEvent {
   std::string bookmark;  // resumes after this event
 };
 
+// Where a source delivers. `progress`: the source read up to `bookmark` (lines that are no events, or its
+// starting point), so the position is kept even when nothing happens. `error`: a problem the source survives
+// (a missing file, a rotation); it keeps trying.
+struct EventSink {
+  std::function<void(SourcedEvent&&)> event;
+  std::function<void(const std::string& bookmark)> progress;
+  std::function<void(const std::string&)> error;
+};
+
 class EventSource {
  public:
   virtual ~EventSource() = default;
   virtual std::string channel() const = 0;
-  // Starts delivering events after `bookmark` (empty: from now on). `on_error` reports problems that the
-  // source survives (a missing file, a rotation); it keeps trying.
-  virtual void start(const std::string& bookmark, std::function<void(SourcedEvent&&)> on_event,
-                     std::function<void(const std::string&)> on_error) = 0;
+  // Starts delivering events after `bookmark` (empty: from now on).
+  virtual void start(const std::string& bookmark, EventSink sink) = 0;
   virtual void stop() = 0;
 };
 

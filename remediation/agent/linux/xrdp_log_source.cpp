@@ -75,10 +75,10 @@ class XrdpLogSource final : public EventSource {
 
   std::string channel() const override { return "xrdp:" + path_; }
 
-  void start(const std::string& bookmark, std::function<void(SourcedEvent&&)> on_event,
-             std::function<void(const std::string&)> on_error) override {
-    on_event_ = std::move(on_event);
-    on_error_ = std::move(on_error);
+  void start(const std::string& bookmark, EventSink sink) override {
+    on_event_ = std::move(sink.event);
+    on_progress_ = std::move(sink.progress);
+    on_error_ = std::move(sink.error);
     resume_ = parse_bookmark(bookmark);
     if (!bookmark.empty() && !resume_)
       on_error_("ignored a malformed bookmark for " + path_ + ": " + bookmark);
@@ -153,7 +153,12 @@ class XrdpLogSource final : public EventSource {
       position_.offset = 0;
       partial_.clear();
     }
-    if (read_available() == ReadResult::kMore) asio::post(io_, [this] { catch_up(); });
+    auto result = read_available();
+    if (on_progress_ && position_.offset != reported_)
+      on_progress_(std::to_string(position_.inode) + ":" +
+                   std::to_string(position_.offset - static_cast<off_t>(partial_.size())));
+    reported_ = position_.offset;
+    if (result == ReadResult::kMore) asio::post(io_, [this] { catch_up(); });
   }
 
   void open_log() {
@@ -221,11 +226,13 @@ class XrdpLogSource final : public EventSource {
   asio::steady_timer poll_;
   std::array<char, 4096> notify_buffer_{};
   std::function<void(SourcedEvent&&)> on_event_;
+  std::function<void(const std::string&)> on_progress_;
   std::function<void(const std::string&)> on_error_;
   std::optional<Position> resume_;
   Position position_;
   Fd file_;
   std::string partial_;
+  off_t reported_ = -1;  // the offset last reported as progress
   bool first_open_ = true;
   bool stopped_ = true;
   bool reported_open_error_ = false;

@@ -39,13 +39,12 @@ class XrdpLogSourceTest : public ::testing::Test {
     boost::asio::io_context io;
     auto source = make_xrdp_log_source(io, log_);
     std::vector<SourcedEvent> got;
-    source->start(
-        bookmark,
-        [&](SourcedEvent&& e) {
-          got.push_back(std::move(e));
-          if (got.size() >= count) io.stop();
-        },
-        [&](const std::string& text) { errors_.push_back(text); });
+    source->start(bookmark, EventSink{[&](SourcedEvent&& e) {
+                                        got.push_back(std::move(e));
+                                        if (got.size() >= count) io.stop();
+                                      },
+                                      [&](const std::string& position) { progress_.push_back(position); },
+                                      [&](const std::string& text) { errors_.push_back(text); }});
     if (after_start) after_start();
     io.run_for(5s);
     source->stop();
@@ -61,6 +60,7 @@ class XrdpLogSourceTest : public ::testing::Test {
   std::filesystem::path folder_;
   std::string log_;
   std::vector<std::string> errors_;
+  std::vector<std::string> progress_;
 };
 
 TEST_F(XrdpLogSourceTest, FollowsFromNowOnAndWaitsForAWholeLine) {
@@ -76,6 +76,9 @@ TEST_F(XrdpLogSourceTest, FollowsFromNowOnAndWaitsForAWholeLine) {
   EXPECT_EQ(number(got[1]), "3");
   EXPECT_EQ(got[1].channel, "xrdp:" + log_);
   EXPECT_EQ(got[1].event.channel, "xrdp");
+  // The starting point is reported even before any event, so a quiet log still gets a bookmark.
+  ASSERT_FALSE(progress_.empty());
+  EXPECT_EQ(progress_.front().substr(progress_.front().find(':') + 1), std::to_string(line(1).size()));
 }
 
 TEST_F(XrdpLogSourceTest, ResumesAfterTheBookmarkWithoutLosingOrRepeating) {
