@@ -175,6 +175,25 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
     echo "FAIL rollback netns-nft-drop: status $rollback_status, $(tail -n 2 "$ndir/rollback.txt"), ruleset diff: $(diff "$ndir/ruleset-before.txt" "$ndir/ruleset-after.txt" | head -5 | tr '\n' ' ')"
     failed=$((failed + 1))
   fi
+  # The agent in Auto mode finds the same block by its health check and lifts it with no human.
+  ip netns exec rdpmend-probe-srv "$rdpmend" run --config "$ndir/rdpmend.toml" --journal "$ndir/agent-journal.db" \
+    --no-log-file --health-interval 1 2>"$ndir/agent.err" &
+  netns_agent=$!
+  agent_t0=$(date +%s%N)
+  agent_verdict=""
+  for _ in $(seq 1 40); do
+    agent_verdict=$(ip netns exec rdpmend-probe-cli "$rdpmend" probe 10.203.77.1 --timeout 500 --json 2>/dev/null |
+      python3 -c "import json,sys; print(json.load(sys.stdin)['verdict'])" 2>/dev/null)
+    [[ $agent_verdict == ok ]] && break
+    sleep 0.25
+  done
+  agent_ms=$((($(date +%s%N) - agent_t0) / 1000000))
+  kill -TERM "$netns_agent" 2>/dev/null
+  wait "$netns_agent"
+  agent_status=$?
+  e2e_report "$([[ $agent_verdict == ok && $agent_status == 0 ]] && echo 1 || echo 0)" \
+    "agent netns-nft-drop: the agent lifted both blocks with no human; probe ok ${agent_ms} ms after it started" \
+    "agent netns-nft-drop: probe '$agent_verdict', agent exit $agent_status: $(tail -n 3 "$ndir/agent.err" | tr '\n' ' ')"
   ip netns exec rdpmend-probe-srv nft delete table ip rdpmend_test2
   ip netns exec rdpmend-probe-srv nft flush chain inet rdpmend_test input
   ip netns exec rdpmend-probe-srv nft add rule inet rdpmend_test input tcp dport 3389 reject with tcp reset
@@ -185,6 +204,6 @@ if ip netns add rdpmend-probe-srv 2>/dev/null; then
   wait "$netns_xrdp" 2>/dev/null
   cleanup_netns
 else
-  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject, diagnose netns-nft-drop, fix and rollback netns-nft-drop: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
-  skipped=$((skipped + 6))
+  echo "SKIPPED: probe netns-open, netns-filtered-drop, netns-reject, diagnose netns-nft-drop, fix, rollback and agent netns-nft-drop: cannot create network namespaces (needs root and CAP_SYS_ADMIN)"
+  skipped=$((skipped + 7))
 fi
