@@ -62,7 +62,11 @@ void Agent::start() {
                                         bookmarks_[channel] = position;
                                         schedule_save();
                                       },
-                                      [this](const std::string& text) { log(LogLevel::kWarning, text); }});
+                                      [this](const std::string& text) { log(LogLevel::kWarning, text); },
+                                      [this](const std::string& text) {
+                                        log(LogLevel::kWarning, text);
+                                        (void)deps_.journal->record_audit("event-gap", text);
+                                      }});
   }
   arm_tick();
 }

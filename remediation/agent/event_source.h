@@ -23,10 +23,12 @@ struct SourcedEvent {
 // Where a source delivers. `progress`: the source read up to `bookmark` (lines that are no events, or its
 // starting point), so the position is kept even when nothing happens. `error`: a problem the source survives
 // (a missing file, a rotation); it keeps trying.
+// `gap`: events may have been missed (a bookmark no longer valid after the log was cleared or wrapped).
 struct EventSink {
   std::function<void(SourcedEvent&&)> event;
   std::function<void(const std::string& bookmark)> progress;
   std::function<void(const std::string&)> error;
+  std::function<void(const std::string&)> gap;
 };
 
 class EventSource {
@@ -42,7 +44,7 @@ struct EventSourceConfig {
   std::string xrdp_log = "/var/log/xrdp.log";
 };
 
-// This machine's sources (linux/: xrdp's log; windows/: none yet).
+// This machine's sources (linux/: xrdp's log; windows/: the channels of agent/event_channels.h).
 std::vector<std::unique_ptr<EventSource>> make_event_sources(boost::asio::io_context& io,
                                                              const EventSourceConfig& config);
 

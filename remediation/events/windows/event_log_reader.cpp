@@ -5,28 +5,11 @@
 
 #include <vector>
 
+#include "platform/windows/evt.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::events {
 namespace {
-
-// Owner of an EVT_HANDLE.
-class EvtHandle {
- public:
-  EvtHandle() = default;
-  explicit EvtHandle(EVT_HANDLE h) : h_(h) {}
-  EvtHandle(const EvtHandle&) = delete;
-  EvtHandle& operator=(const EvtHandle&) = delete;
-  EvtHandle(EvtHandle&& o) noexcept : h_(o.h_) { o.h_ = nullptr; }
-  ~EvtHandle() {
-    if (h_) EvtClose(h_);
-  }
-  EVT_HANDLE get() const { return h_; }
-  explicit operator bool() const { return h_ != nullptr; }
-
- private:
-  EVT_HANDLE h_ = nullptr;
-};
 
 constexpr DWORD kBatchSize = 64;
 constexpr DWORD kNextTimeoutMs = 10'000;
@@ -45,28 +28,13 @@ std::string failure_text(const char* call, DWORD code) {
   return std::string(call) + " failed: " + win::error_text(code);
 }
 
-std::optional<std::wstring> render_xml(EVT_HANDLE event, DWORD& error) {
-  std::vector<wchar_t> buffer(4096);
-  DWORD used = 0, properties = 0;
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    SetLastError(ERROR_SUCCESS);
-    if (EvtRender(nullptr, event, EvtRenderEventXml, static_cast<DWORD>(buffer.size() * sizeof(wchar_t)),
-                  buffer.data(), &used, &properties))
-      return std::wstring(buffer.data());
-    error = GetLastError();
-    if (error != ERROR_INSUFFICIENT_BUFFER) return std::nullopt;
-    buffer.resize(used / sizeof(wchar_t) + 1);
-  }
-  return std::nullopt;
-}
-
 ReadStats run_query(const std::string& source, const std::wstring& path, DWORD flags,
                     std::optional<std::chrono::seconds> since, const EventCallback& on_event,
                     const ErrorCallback& on_error) {
   ReadStats stats;
   std::wstring xpath = win::widen(event_query_xpath(since));
   SetLastError(ERROR_SUCCESS);
-  EvtHandle query(EvtQuery(nullptr, path.c_str(), xpath.c_str(), flags | EvtQueryForwardDirection));
+  win::UniqueEvt query(EvtQuery(nullptr, path.c_str(), xpath.c_str(), flags | EvtQueryForwardDirection));
   if (!query) {
     DWORD code = GetLastError();
     on_error(ReadError{source, 0, 0, failure_text("EvtQuery", code), kind_of(code)});
@@ -77,11 +45,11 @@ ReadStats run_query(const std::string& source, const std::wstring& path, DWORD f
   for (;;) {
     SetLastError(ERROR_SUCCESS);
     if (!EvtNext(query.get(), kBatchSize, batch, kNextTimeoutMs, 0, &returned)) break;
-    std::vector<EvtHandle> owned;
+    std::vector<win::UniqueEvt> owned;
     for (DWORD i = 0; i < returned; ++i) owned.emplace_back(batch[i]);
     for (auto& event : owned) {
       DWORD error = 0;
-      auto xml = render_xml(event.get(), error);
+      auto xml = win::render_xml(event.get(), EvtRenderEventXml, error);
       if (!xml) {
         ++stats.errors;
         on_error(ReadError{source, 0, 0, failure_text("EvtRender", error), kind_of(error)});

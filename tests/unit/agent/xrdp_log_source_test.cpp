@@ -44,7 +44,8 @@ class XrdpLogSourceTest : public ::testing::Test {
                                         if (got.size() >= count) io.stop();
                                       },
                                       [&](const std::string& position) { progress_.push_back(position); },
-                                      [&](const std::string& text) { errors_.push_back(text); }});
+                                      [&](const std::string& text) { errors_.push_back(text); },
+                                      [&](const std::string& text) { errors_.push_back("gap: " + text); }});
     if (after_start) after_start();
     io.run_for(5s);
     source->stop();
