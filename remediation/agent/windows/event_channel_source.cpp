@@ -92,13 +92,13 @@ class EventChannelSource final : public EventSource {
     Start from = !stored_bookmark_.empty() ? Start::kAfterBookmark
                  : restart_at_oldest_      ? Start::kOldest
                                            : Start::kFuture;
-    SetLastError(ERROR_SUCCESS);
-    bookmark_.reset(
-        EvtCreateBookmark(from == Start::kAfterBookmark ? win::widen(stored_bookmark_).c_str() : nullptr));
-    if (!bookmark_) {
-      DWORD code = GetLastError();
-      if (from == Start::kAfterBookmark) return bookmark_invalid(failure("EvtCreateBookmark", code));
-      return retry_later(failure("EvtCreateBookmark", code), next_backoff());
+    // A stored bookmark is needed before subscribing; a new one only once a subscription exists (Wine aborts
+    // the process on EvtCreateBookmark, while its EvtSubscribe only fails).
+    bookmark_.reset();
+    if (from == Start::kAfterBookmark) {
+      SetLastError(ERROR_SUCCESS);
+      bookmark_.reset(EvtCreateBookmark(win::widen(stored_bookmark_).c_str()));
+      if (!bookmark_) return bookmark_invalid(failure("EvtCreateBookmark", GetLastError()));
     }
     HANDLE event = CreateEventW(nullptr, TRUE, TRUE, nullptr);  // manual reset, set: the first wait drains
     if (!event) return retry_later(failure("CreateEventW", GetLastError()), next_backoff());
@@ -129,6 +129,14 @@ class EventChannelSource final : public EventSource {
                                             code == ERROR_EVT_QUERY_RESULT_INVALID_POSITION))
         return bookmark_invalid(failure("EvtSubscribe", code));
       return retry_later(failure("EvtSubscribe", code) + " (" + watched_.path + ")", next_backoff());
+    }
+    if (!bookmark_) {
+      SetLastError(ERROR_SUCCESS);
+      bookmark_.reset(EvtCreateBookmark(nullptr));
+      if (!bookmark_) {
+        subscription_.reset();
+        return retry_later(failure("EvtCreateBookmark", GetLastError()), next_backoff());
+      }
     }
     backoff_ = std::chrono::seconds(0);
     wait();
@@ -241,7 +249,8 @@ std::unique_ptr<EventSource> make_event_channel_source(asio::io_context& io, Wat
 
 std::vector<std::unique_ptr<EventSource>> make_event_sources(asio::io_context& io, const EventSourceConfig&) {
   std::vector<std::unique_ptr<EventSource>> sources;
-  for (auto& watched : windows_watched_channels()) sources.push_back(make_event_channel_source(io, std::move(watched)));
+  for (auto& watched : windows_watched_channels())
+    sources.push_back(make_event_channel_source(io, std::move(watched)));
   return sources;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // Owners for the Win32 handles the Windows inspectors and actions hold: a kernel HANDLE, LocalAlloc'd memory
-// (security descriptors, SIDs, SDDL text), an SC_HANDLE, a certificate store and a certificate context. Each
-// closes once, in its destructor, and never throws.
+// (security descriptors, SIDs, SDDL text), an SC_HANDLE, an event source (RegisterEventSourceW), a
+// certificate store and a certificate context. Each closes once, in its destructor, and never throws.
 
 #include <windows.h>
 
@@ -38,6 +38,13 @@ struct ServiceHandleCloser {
   }
 };
 using UniqueServiceHandle = std::unique_ptr<std::remove_pointer_t<SC_HANDLE>, ServiceHandleCloser>;
+
+struct EventSourceCloser {
+  void operator()(HANDLE h) const noexcept {
+    if (h) DeregisterEventSource(h);
+  }
+};
+using UniqueEventSource = std::unique_ptr<void, EventSourceCloser>;
 
 struct StoreCloser {
   void operator()(HCERTSTORE store) const noexcept {
