@@ -15,18 +15,10 @@
 namespace rdpmend::cli {
 
 int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
-  auto engine = make_engine(args.engine);
-  if (!engine) {
-    spdlog::error("{}", engine.error().message());
-    return kExitInputError;
-  }
-  auto& e = engine.value();
-  if (!e.privileged) {
-    spdlog::error(
-        "the agent changes the host: run it as root (Linux) or as a service / elevated Administrator "
-        "(Windows)");
-    return kExitNotPermitted;
-  }
+  int refused = kExitOk;
+  auto engine = privileged_engine(args.engine, "the agent changes the host", refused);
+  if (!engine) return refused;
+  auto& e = *engine;
   if (!args.no_log_file) {
     std::string folder = args.log_dir.empty() ? default_log_folder() : args.log_dir;
     if (auto added = add_agent_log_file(folder); !added)

@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include <spdlog/spdlog.h>
+
 #include "actions/local_actions.h"
 #include "actions/sim/sim_actions.h"
+#include "cli/exit_codes.h"
 #include "cli/host_privilege.h"
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
@@ -70,6 +73,23 @@ Result<Engine> make_engine(const EngineOptions& options) {
   }
   if (!options.with_probe) engine.host->probe_listener = nullptr;
   return engine;
+}
+
+std::optional<Engine> privileged_engine(const EngineOptions& options, const std::string& what,
+                                        int& exit_code) {
+  auto engine = make_engine(options);
+  if (!engine) {
+    spdlog::error("{}", engine.error().message());
+    exit_code = kExitInputError;
+    return std::nullopt;
+  }
+  if (!engine.value().privileged) {
+    spdlog::error("{}: run it as root (Linux) or as an elevated Administrator or the service (Windows)",
+                  what);
+    exit_code = kExitNotPermitted;
+    return std::nullopt;
+  }
+  return std::move(engine).value();
 }
 
 Result<journal::Journal> open_journal(const Engine& engine) {

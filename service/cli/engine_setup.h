@@ -36,6 +36,11 @@ struct Engine {
 
 Result<Engine> make_engine(const EngineOptions& options);
 
+// make_engine for a command that needs root / Administrator (`what`: "rollback changes the host"); when it
+// cannot, says why and returns nullopt with `exit_code` set (3 input, 4 not permitted).
+std::optional<Engine> privileged_engine(const EngineOptions& options, const std::string& what,
+                                        int& exit_code);
+
 // Opens (creating when needed) the engine's journal.
 Result<journal::Journal> open_journal(const Engine& engine);
 

@@ -20,18 +20,10 @@ struct RollbackArgs {
 };
 
 int run(const RollbackArgs& args) {
-  auto engine = make_engine(args.engine);
-  if (!engine) {
-    spdlog::error("{}", engine.error().message());
-    return kExitInputError;
-  }
-  auto& e = engine.value();
-  if (!e.privileged) {
-    spdlog::error(
-        "rollback changes the host: run it as root (Linux) or from an elevated Administrator prompt "
-        "(Windows)");
-    return kExitNotPermitted;
-  }
+  int refused = kExitOk;
+  auto engine = privileged_engine(args.engine, "rollback changes the host", refused);
+  if (!engine) return refused;
+  auto& e = *engine;
   auto journal = open_journal(e);
   if (!journal) {
     spdlog::error("{}; nothing was changed", journal.error().message());

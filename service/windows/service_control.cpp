@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "inspect/windows/services.h"
 #include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 
@@ -128,27 +129,6 @@ Status configure_all(SC_HANDLE service, const std::wstring& name, std::vector<st
 
 }  // namespace
 
-const char* state_name(DWORD state) {
-  switch (state) {
-    case SERVICE_STOPPED:
-      return "stopped";
-    case SERVICE_START_PENDING:
-      return "start-pending";
-    case SERVICE_STOP_PENDING:
-      return "stop-pending";
-    case SERVICE_RUNNING:
-      return "running";
-    case SERVICE_CONTINUE_PENDING:
-      return "continue-pending";
-    case SERVICE_PAUSE_PENDING:
-      return "pause-pending";
-    case SERVICE_PAUSED:
-      return "paused";
-    default:
-      return "unknown";
-  }
-}
-
 std::wstring quote_argument(const std::wstring& argument) {
   if (!argument.empty() && argument.find_first_of(L" \t\n\v\"") == std::wstring::npos) return argument;
   std::wstring quoted = L"\"";
@@ -212,8 +192,8 @@ Status start_service(const std::wstring& name, std::chrono::milliseconds wait) {
                    "it stopped: " + exit_text(s) + "; its log and the Application event log say why"};
     if (std::chrono::steady_clock::now() > deadline)
       return Error{"start the service", win::narrow(name),
-                   std::string("still ") + state_name(s.dwCurrentState) + " after " +
-                       std::to_string(wait.count() / 1000) + " s"};
+                   std::string("still ") + inspect::windows::service_state_name(s.dwCurrentState) +
+                       " after " + std::to_string(wait.count() / 1000) + " s"};
     std::this_thread::sleep_for(kPollInterval);
   }
 }
@@ -245,8 +225,8 @@ Result<Uninstalled> uninstall_service(const std::wstring& name, std::chrono::mil
       if (error != ERROR_SUCCESS) return os_error("read the service's state", name, error);
       if (std::chrono::steady_clock::now() > deadline)
         return Error{"stop the service", win::narrow(name),
-                     std::string("still ") + state_name(s.dwCurrentState) + " after " +
-                         std::to_string(stop_wait.count() / 1000) +
+                     std::string("still ") + inspect::windows::service_state_name(s.dwCurrentState) +
+                         " after " + std::to_string(stop_wait.count() / 1000) +
                          " s; not removed (end its process, then uninstall again)"};
       std::this_thread::sleep_for(kPollInterval);
     }

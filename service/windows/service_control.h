@@ -49,9 +49,6 @@ struct ServiceState {
 };
 Result<ServiceState> query_service(const std::wstring& name);
 
-// "running", "stopped", "start-pending", ...
-const char* state_name(DWORD state);
-
 // One argument quoted for a Windows command line (the CommandLineToArgvW / C runtime rules).
 std::wstring quote_argument(const std::wstring& argument);
 

@@ -8,18 +8,7 @@ agent_case() {
   local dir=$work/agent-$name port ok=1 why=""
   xrdp_new_instance "$dir" healthy
   port=$XRDP_PORT
-  cat >"$dir/start-xrdp.sh" <<SH
-#!/bin/sh
-setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini" \
-  </dev/null >"$dir/stdout.log" 2>&1 &
-echo \$! >"$dir/started.pid"
-for i in \$(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null && exit 0
-  sleep 0.05
-done
-exit 1
-SH
-  chmod 700 "$dir/start-xrdp.sh"
+  xrdp_write_start_script "$dir" "$port"
   cat >"$dir/rdpmend.toml" <<TOML
 [xrdp]
 ini = "$dir/xrdp.ini"
@@ -72,7 +61,7 @@ assert all(a['state'] != 'intent' for a in actions), 'an action left in flight'
   grep -q "agent stopped" "$dir/agent.err" || { ok=0; why+=" no clean stop in the log"; }
   [[ -s $dir/logs/rdpmend.log ]] || { ok=0; why+=" no log file"; }
   xrdp_stop
-  [[ -f $dir/started.pid ]] && { kill -TERM -- "-$(cat "$dir/started.pid")" 2>/dev/null; sleep 0.2; kill -KILL -- "-$(cat "$dir/started.pid")" 2>/dev/null; }
+  xrdp_kill_started "$dir"
   e2e_report "$ok" "agent $name: $want_action with no human; probe ok ${ms} ms after the fault; xfreerdp +auth-only 0" \
     "agent $name:$why (agent log: $(tail -n 4 "$dir/agent.err" | tr '\n' ' '))"
 }

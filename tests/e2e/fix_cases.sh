@@ -93,18 +93,7 @@ service_down_case() {
   port=$XRDP_PORT
   touch "$dir/xrdp.log"
   chown xrdp:xrdp "$dir/xrdp.log"
-  cat >"$dir/start-xrdp.sh" <<SH
-#!/bin/sh
-setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini" \
-  </dev/null >"$dir/stdout.log" 2>&1 &
-echo \$! >"$dir/started.pid"
-for i in \$(seq 1 100); do
-  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null && exit 0
-  sleep 0.05
-done
-exit 1
-SH
-  chmod 700 "$dir/start-xrdp.sh"
+  xrdp_write_start_script "$dir" "$port"
   cat >"$dir/rdpmend.toml" <<TOML
 [xrdp]
 ini = "$dir/xrdp.ini"
@@ -137,9 +126,7 @@ assert j['findings_after'] == [] and j['probe_after'] == 'ok', (j['findings_afte
   local rollback_status=$?
   [[ $rollback_status == 3 ]] && grep -q "cannot be undone" "$dir/rollback.err" ||
     { ok=0; why+=" rollback of a start: exit $rollback_status $(cat "$dir/rollback.err")"; }
-  [[ -f $dir/started.pid ]] && kill -TERM -- "-$(cat "$dir/started.pid")" 2>/dev/null
-  sleep 0.2
-  [[ -f $dir/started.pid ]] && kill -KILL -- "-$(cat "$dir/started.pid")" 2>/dev/null
+  xrdp_kill_started "$dir"
   e2e_report "$ok" "fix service-down: start-rdp-service ran the configured command; probe ok; xfreerdp +auth-only 0; no rollback of a start" \
     "fix service-down:$why"
 }

@@ -15,6 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/host_privilege.h"
 #include "cli/service_command.h"
+#include "inspect/windows/services.h"
 #include "platform/windows/win_text.h"
 #include "windows/event_source.h"
 #include "windows/service_control.h"
@@ -173,7 +174,7 @@ int status(const ServiceArgs& args) {
     std::cout << args.name << ": not installed\n";
     return kExitProblemsFound;
   }
-  std::cout << args.name << ": " << service::state_name(state.state);
+  std::cout << args.name << ": " << inspect::windows::service_state_name(state.state);
   if (state.pid != 0) std::cout << " (pid " << state.pid << ")";
   if (state.state == SERVICE_STOPPED) {
     if (state.win32_exit_code == ERROR_SERVICE_SPECIFIC_ERROR)

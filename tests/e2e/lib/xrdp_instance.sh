@@ -67,6 +67,34 @@ xrdp_start() {
   return 1
 }
 
+# xrdp_write_start_script DIR PORT: DIR/start-xrdp.sh starts this instance the way a unit would (detached,
+# pid in DIR/started.pid) and returns once it listens: the `[xrdp] restart` command of the tests.
+# xrdp_kill_started DIR stops what it started.
+xrdp_write_start_script() {
+  local dir=$1 port=$2
+  cat >"$dir/start-xrdp.sh" <<SH
+#!/bin/sh
+setsid setpriv --reuid=xrdp --regid=xrdp --init-groups /usr/sbin/xrdp --nodaemon --config "$dir/xrdp.ini" \
+  </dev/null >"$dir/stdout.log" 2>&1 &
+echo \$! >"$dir/started.pid"
+for i in \$(seq 1 100); do
+  python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null && exit 0
+  sleep 0.05
+done
+exit 1
+SH
+  chmod 700 "$dir/start-xrdp.sh"
+}
+
+xrdp_kill_started() {
+  local dir=$1
+  [[ -f $dir/started.pid ]] || return 0
+  kill -TERM -- "-$(cat "$dir/started.pid")" 2>/dev/null
+  sleep 0.2
+  kill -KILL -- "-$(cat "$dir/started.pid")" 2>/dev/null
+  return 0
+}
+
 xrdp_stop() {
   [[ -n ${XRDP_PID:-} ]] || return 0
   kill -TERM -- "-$XRDP_PID" 2>/dev/null || true
