@@ -17,12 +17,6 @@ std::chrono::steady_clock::duration until(TimePoint t) {
 
 }  // namespace
 
-const events::SymptomDefinition* classify(const events::Catalog& catalog, const events::Event& event) {
-  for (const auto& rule : catalog.rules)
-    if (rule.match.matches(event)) return catalog.symptom(rule.symptom);
-  return nullptr;
-}
-
 Agent::Agent(boost::asio::io_context& io, AgentDeps deps, AgentConfig config)
     : io_(io),
       deps_(std::move(deps)),
@@ -91,7 +85,7 @@ void Agent::on_event(SourcedEvent&& e) {
   if (stopped_) return;
   ++stats_.events;
   bookmarks_[e.channel] = e.bookmark;
-  const auto* symptom = classify(events::default_catalog(), e.event);
+  const auto* symptom = events::classify(events::default_catalog(), e.event);
   if (!symptom || symptom->severity < events::Severity::kWarning) {
     schedule_save();
     return;

@@ -95,7 +95,4 @@ class Agent {
   std::map<std::pair<std::string, std::string>, journal::EventsSeen> seen_;
 };
 
-// The symptom an event is (the first matching rule's), or null.
-const events::SymptomDefinition* classify(const events::Catalog& catalog, const events::Event& event);
-
 }  // namespace rdpmend::agent

@@ -339,4 +339,10 @@ const Catalog& default_catalog() {
   return catalog;
 }
 
+const SymptomDefinition* classify(const Catalog& catalog, const Event& event) {
+  for (const auto& rule : catalog.rules)
+    if (rule.match.matches(event)) return catalog.symptom(rule.symptom);
+  return nullptr;
+}
+
 }  // namespace rdpmend::events

@@ -74,6 +74,9 @@ struct Catalog {
   const SymptomDefinition* symptom(std::string_view id) const;
 };
 
+// The symptom an event is (the first matching rule's), or null.
+const SymptomDefinition* classify(const Catalog& catalog, const Event& event);
+
 Result<Catalog> parse_catalog(std::string_view json_text, const std::string& origin);
 Result<Catalog> load_catalog_file(const std::filesystem::path& path);
 const Catalog& default_catalog();

@@ -16,8 +16,10 @@
 #include <chrono>
 #include <thread>
 
+#include "actions/new_certificate_evidence.h"
 #include "actions/windows/administrator.h"
 #include "actions/windows/windows_actions.h"
+#include "events/event_log_reader.h"
 #include "inspect/windows/services.h"
 #include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
@@ -202,14 +204,40 @@ class ServiceAction : public Action {
                        {"process_id", s.value().process_id}}};
   }
 
-  Status verify(const HostState& after) override { return verify_running(after, name(), id()); }
+  // A self-signed certificate removed before this (regenerate-rdp-cert) is made again by TermService as it
+  // starts: the documented procedure's proof is System event 1056, logged after the (re)start.
+  Status verify(const HostState& after) override {
+    if (auto running = verify_running(after, name(), id()); !running) return running;
+    if (!expect_new_certificate_) return Ok{};
+    std::vector<events::Event> system;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      system.clear();
+      auto since =
+          std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now() - started_at_) +
+          std::chrono::seconds(60);
+      events::make_event_log_reader()->read_channel(
+          "System", since, [&](events::Event&& e) { system.push_back(std::move(e)); },
+          [](events::ReadError&&) {});
+      if (auto logged = new_certificate_logged(system, started_at_ - std::chrono::seconds(5))) return Ok{};
+      Sleep(1000);
+    }
+    return Error{"verify " + std::string(id()), name(),
+                 "TermService logged no event 1056 (a new self-signed certificate) after it started"};
+  }
 
  protected:
+  // Called by apply: what the verification must then see.
+  void starting(const HostState& before) {
+    started_at_ = std::chrono::system_clock::now();
+    expect_new_certificate_ = before.certificate.source == "self-signed" && !before.certificate.present;
+  }
   std::string name() const { return win::narrow(config_.rdp_service); }
   const WindowsActionConfig& config() const { return config_; }
 
  private:
   WindowsActionConfig config_;
+  std::chrono::system_clock::time_point started_at_;
+  bool expect_new_certificate_ = false;
 };
 
 class StartRdpService final : public ServiceAction {
@@ -217,7 +245,8 @@ class StartRdpService final : public ServiceAction {
   using ServiceAction::ServiceAction;
   std::string_view id() const override { return kStartRdpService; }
 
-  Status apply(const HostState&, const Backup&) override {
+  Status apply(const HostState& before, const Backup&) override {
+    starting(before);
     auto scm = Scm::connect();
     if (!scm) return scm.error();
     auto service = scm.value().open(config().rdp_service, kControl);
@@ -231,7 +260,8 @@ class RestartRdpService final : public ServiceAction {
   using ServiceAction::ServiceAction;
   std::string_view id() const override { return kRestartRdpService; }
 
-  Status apply(const HostState&, const Backup&) override {
+  Status apply(const HostState& before, const Backup&) override {
+    starting(before);
     const auto limit = config().service_timeout;
     auto scm = Scm::connect();
     if (!scm) return scm.error();
