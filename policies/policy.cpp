@@ -95,6 +95,10 @@ void apply_typed(Policy& p, const EffectiveValue& v) {
     p.xrdp_cert_key_type = t;
   } else if (name == names::kXrdpCertValidityDays) {
     p.xrdp_cert_validity_days = to_int(t);
+  } else if (name == names::kXrdpKeyAccess) {
+    p.xrdp_key_access = t;
+  } else if (name == names::kXrdpKeyGroup) {
+    p.xrdp_key_group = t;
   } else if (name == names::kProbeIntervalMinutes) {
     p.probe_interval_minutes = to_int(t);
   } else if (name == names::kJournalRetentionDays) {

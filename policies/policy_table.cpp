@@ -11,6 +11,20 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kModes = {"Off", "Observe", "Approve", "Auto"};
 constexpr std::array<std::string_view, 5> kKeyTypes = {"rsa2048", "rsa3072", "rsa4096", "ec-p256", "ec-p384"};
+constexpr std::array<std::string_view, 2> kKeyAccess = {"file-group", "user-group"};
+
+// A POSIX group name as useradd accepts it; never root's group, which would widen far beyond the key.
+std::optional<std::string> validate_group(std::string_view text) {
+  if (text.empty() || text.size() > 32) return std::string("a group name of 1 to 32 characters");
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool ok = (c >= 'a' && c <= 'z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') || c == '-'));
+    if (!ok) return std::string("not a group name (lower-case letters, digits, '_' and '-')");
+  }
+  if (text == "root" || text == "wheel" || text == "sudo" || text == "shadow" || text == "adm")
+    return std::string("a privileged group; the xrdp user is never added to it");
+  return std::nullopt;
+}
 
 std::optional<std::string> validate_window(std::string_view text) {
   auto parsed = parse_maintenance_window(text);
@@ -114,6 +128,27 @@ std::vector<Setting> build_table() {
   t.push_back(key_type);
   t.push_back(integer(names::kXrdpCertValidityDays, "365", 1, 825,
                       "Validity of a certificate RdpMend makes for xrdp, in days."));
+  Setting key_access{};
+  key_access.name = names::kXrdpKeyAccess;
+  key_access.type = ValueType::kChoice;
+  key_access.default_value = "file-group";
+  key_access.choices = kKeyAccess;
+  key_access.choice_storage = ChoiceStorage::kName;
+  key_access.help =
+      "How repair-rdp-key-acl gives the xrdp user read access to its key: file-group (the key file becomes "
+      "root:<xrdp's group> 0640) or user-group (the key file stays as it is, e.g. Debian's snakeoil key "
+      "root:ssl-cert 0640, and the xrdp user joins XrdpKeyGroup; xrdp must then be restarted).";
+  t.push_back(key_access);
+  Setting key_group{};
+  key_group.name = names::kXrdpKeyGroup;
+  key_group.type = ValueType::kText;
+  key_group.default_value = "ssl-cert";
+  key_group.validate = validate_group;
+  key_group.help =
+      "With XrdpKeyAccess user-group: the only group the xrdp user may be added to, and the group the key "
+      "file "
+      "must have (Debian: ssl-cert). A key file of any other group is refused.";
+  t.push_back(key_group);
   t.push_back(integer(names::kProbeIntervalMinutes, "15", 1, 1440,
                       "Minutes between the agent's periodic health checks (inspection and self-probe)."));
   t.push_back(integer(names::kJournalRetentionDays, "90", 1, 3650, "Days the journal keeps its records."));

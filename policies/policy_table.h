@@ -49,6 +49,8 @@ inline constexpr std::string_view kBreakerWindowHours = "BreakerWindowHours";
 inline constexpr std::string_view kRenewBeforeDays = "RenewBeforeDays";
 inline constexpr std::string_view kXrdpCertKeyType = "XrdpCertKeyType";
 inline constexpr std::string_view kXrdpCertValidityDays = "XrdpCertValidityDays";
+inline constexpr std::string_view kXrdpKeyAccess = "XrdpKeyAccess";
+inline constexpr std::string_view kXrdpKeyGroup = "XrdpKeyGroup";
 inline constexpr std::string_view kProbeIntervalMinutes = "ProbeIntervalMinutes";
 inline constexpr std::string_view kJournalRetentionDays = "JournalRetentionDays";
 }  // namespace names

@@ -64,6 +64,8 @@ Result<Engine> make_engine(const EngineOptions& options) {
     action_config.restart_command = engine.config.xrdp.restart;
     action_config.key_type = engine.policy.xrdp_cert_key_type;
     action_config.validity_days = engine.policy.xrdp_cert_validity_days;
+    action_config.key_access = engine.policy.xrdp_key_access;
+    action_config.key_group = engine.policy.xrdp_key_group;
     action_config.hostname = engine.host->hostname;
     engine.actions = actions::make_local_actions(action_config);
     engine.privileged = running_privileged();

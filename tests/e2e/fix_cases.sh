@@ -149,3 +149,52 @@ else
   echo "SKIPPED: 9 fix/rollback cases: freerdp2-x11 or xvfb missing (scripts/setup.sh installs them)"
   skipped=$((skipped + 9))
 fi
+
+# XrdpKeyAccess = user-group: the key file (root:<group> 0640, as Debian's snakeoil key is root:ssl-cert) stays as it
+# is; the xrdp user joins the policy's group, and `rollback` takes it out again. A key of another group is refused.
+key_group_case() {
+  local dir=$work/fix-key-group group=rdpmend-e2e-key ok=1 why=""
+  groupadd "$group" 2>/dev/null || true
+  xrdp_new_instance "$dir" healthy
+  chown root:"$group" "$dir/key.pem"
+  chmod 640 "$dir/key.pem"
+  cat >"$dir/rdpmend.toml" <<TOML
+[xrdp]
+ini = "$dir/xrdp.ini"
+log = "$dir/xrdp.log"
+user = "xrdp"
+
+[policy]
+Mode = "Auto"
+XrdpKeyAccess = "user-group"
+XrdpKeyGroup = "$group"
+TOML
+  chmod 600 "$dir/rdpmend.toml"
+  local args=(--config "$dir/rdpmend.toml" --journal "$dir/journal.db")
+  "$rdpmend" fix --apply --json --only repair-rdp-key-acl "${args[@]}" >"$dir/fix.json" 2>"$dir/fix.err"
+  python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert 'xrdp-key-unreadable' in j['findings_before'], j['findings_before']
+a = [a for a in j['actions'] if a['action'] == 'repair-rdp-key-acl'][0]
+assert a['outcome'] == 'succeeded', a
+assert 'xrdp-key-unreadable' not in j['findings_after'], j['findings_after']
+" "$dir/fix.json" >"$dir/check.txt" 2>&1 || { ok=0; why+=" fix: $(tail -n 1 "$dir/check.txt") $(head -c 200 "$dir/fix.err")"; }
+  id -nG xrdp | tr ' ' '\n' | grep -qx "$group" || { ok=0; why+=" xrdp is not in $group"; }
+  stat -c '%U:%G %a' "$dir/key.pem" | grep -qx "root:$group 640" || { ok=0; why+=" the key file changed"; }
+  "$rdpmend" rollback 1 "${args[@]}" >/dev/null 2>"$dir/rollback.err" || { ok=0; why+=" rollback: $(cat "$dir/rollback.err")"; }
+  id -nG xrdp | tr ' ' '\n' | grep -qx "$group" && { ok=0; why+=" xrdp still in $group after the rollback"; }
+  # A key of a group the policy does not name: refused, nobody joins anything.
+  chown root:root "$dir/key.pem"
+  "$rdpmend" fix --apply --json --only repair-rdp-key-acl --config "$dir/rdpmend.toml" --journal "$dir/journal2.db" \
+    >"$dir/refused.json" 2>/dev/null
+  python3 -c "
+import json, sys
+a = [a for a in json.load(open(sys.argv[1]))['actions'] if a['action'] == 'repair-rdp-key-acl'][0]
+assert a['outcome'] == 'precondition-failed' and 'not to XrdpKeyGroup' in a['detail'], a
+" "$dir/refused.json" >"$dir/check2.txt" 2>&1 || { ok=0; why+=" refusal: $(tail -n 1 "$dir/check2.txt")"; }
+  groupdel "$group" 2>/dev/null
+  e2e_report "$ok" "fix key-group: the xrdp user joined XrdpKeyGroup (key file untouched), rollback took it out, a key of another group refused" \
+    "fix key-group:$why"
+}
+key_group_case

@@ -11,6 +11,8 @@ ActionSet make_local_actions(const LocalActionConfig& config) {
   xrdp.key_type = config.key_type;
   xrdp.validity_days = config.validity_days;
   xrdp.hostname = config.hostname;
+  xrdp.key_access = config.key_access;
+  xrdp.key_group = config.key_group;
   return make_xrdp_actions(xrdp);
 }
 

@@ -18,6 +18,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509v3.h>
 
+#include "actions/linux/key_group_action.h"
 #include "actions/linux/nft_firewall_action.h"
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
@@ -242,10 +243,14 @@ Result<probe::PkeyPtr> make_key(const std::string& type) {
     key.reset(EVP_RSA_gen(2048));
   else if (type == "rsa3072")
     key.reset(EVP_RSA_gen(3072));
+  else if (type == "rsa4096")
+    key.reset(EVP_RSA_gen(4096));
   else if (type == "ec-p256")
     key.reset(EVP_EC_gen("P-256"));
+  else if (type == "ec-p384")
+    key.reset(EVP_EC_gen("P-384"));
   else
-    return Error{"generate key", type, "unknown key type (rsa2048, rsa3072, ec-p256)"};
+    return Error{"generate key", type, "unknown key type (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)"};
   if (!key) return Error{"generate key", type, probe::openssl_error_text()};
   return key;
 }
@@ -409,7 +414,10 @@ class RunServiceCommand final : public Action {
 
 ActionSet make_xrdp_actions(const XrdpActionConfig& config) {
   ActionSet set;
-  set.add(std::make_unique<RepairKeyAcl>(config));
+  if (config.key_access == "user-group")
+    set.add(make_key_group_action(KeyGroupConfig{config.xrdp_user, config.key_group}));
+  else
+    set.add(std::make_unique<RepairKeyAcl>(config));
   set.add(std::make_unique<RegenerateCert>(config));
   set.add(make_nft_firewall_action(config.nft));
   set.add(std::make_unique<RunServiceCommand>("start-rdp-service", config));

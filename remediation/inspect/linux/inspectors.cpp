@@ -34,15 +34,17 @@ class XrdpListener final : public ListenerSettingsReader {
 
 class XrdpCertificate final : public CertificateInspector {
  public:
-  explicit XrdpCertificate(std::shared_ptr<Result<Account>> account) : account_(std::move(account)) {}
+  explicit XrdpCertificate(std::string user) : user_(std::move(user)) {}
 
   ListenerCertificate inspect(const ListenerSettings& listener, std::chrono::system_clock::time_point now,
                               int expiring_within_days) override {
     ListenerCertificate c;
     c.source = "xrdp-ini";
     c.location = listener.certificate_path;
-    const Account* account = *account_ ? &account_->value() : nullptr;
-    if (!account) c.error = account_->error().message();
+    // Looked up at each inspection: the user's groups change (repair-rdp-key-acl in user-group mode).
+    auto looked_up = lookup_account(user_);
+    const Account* account = looked_up ? &looked_up.value() : nullptr;
+    if (!account) c.error = looked_up.error().message();
     c.key = inspect_file(listener.key_path, account);
     if (listener.certificate_path.empty()) {
       c.error = "xrdp.ini could not be read";
@@ -87,7 +89,7 @@ class XrdpCertificate final : public CertificateInspector {
   }
 
  private:
-  std::shared_ptr<Result<Account>> account_;
+  std::string user_;
 };
 
 class XrdpKeyAccess final : public KeyAccessInspector {
@@ -199,9 +201,8 @@ Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
   gethostname(name, sizeof name - 1);
   host->hostname = name;
   host->service_account = config.xrdp_user;
-  auto account = std::make_shared<Result<Account>>(lookup_account(config.xrdp_user));
   host->listener = std::make_unique<XrdpListener>(config.xrdp_ini);
-  host->certificate = std::make_unique<XrdpCertificate>(account);
+  host->certificate = std::make_unique<XrdpCertificate>(config.xrdp_user);
   host->key_access = std::make_unique<XrdpKeyAccess>();
   host->firewall = std::make_unique<NftFirewall>();
   host->services = std::make_unique<XrdpService>();

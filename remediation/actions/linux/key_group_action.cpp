@@ -1,0 +1,130 @@
+#include "actions/linux/key_group_action.h"
+
+#include <grp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "inspect/linux/posix_access.h"
+#include "inspect/linux/run_command.h"
+
+namespace rdpmend::actions {
+namespace {
+
+using inspect::HostState;
+using Json = nlohmann::json;
+
+constexpr const char* kId = "repair-rdp-key-acl";
+
+Status run(const std::vector<std::string>& argv) {
+  auto out = inspect::linux_host::run_command(argv, std::chrono::seconds(30));
+  if (!out) return out.error();
+  if (out.value().exit_status != 0)
+    return Error{
+        kId, argv.front(),
+        "exit status " + std::to_string(out.value().exit_status) + ": " + out.value().err.substr(0, 300)};
+  return Ok{};
+}
+
+Result<bool> is_member(const std::string& user, unsigned gid) {
+  auto account = inspect::linux_host::lookup_account(user);
+  if (!account) return account.error();
+  const auto& g = account.value().groups;
+  return std::find(g.begin(), g.end(), gid) != g.end();
+}
+
+class JoinKeyGroup final : public Action {
+ public:
+  explicit JoinKeyGroup(KeyGroupConfig config) : config_(std::move(config)) {}
+  std::string_view id() const override { return kId; }
+  std::string target(const HostState&) const override {
+    return "user " + config_.xrdp_user + " in group " + config_.group;
+  }
+
+  Status check(const HostState& s) override {
+    if (geteuid() != 0) return Error{kId, "", "changing the host needs root"};
+    auto gid = key_group(s);
+    if (!gid) return gid.error();
+    auto member = is_member(config_.xrdp_user, gid.value());
+    if (!member) return member.error();
+    if (member.value())
+      return Error{
+          kId, target(s),
+          "the xrdp user is in the group already: something else keeps it from the key (a folder on the "
+          "way, or xrdp has not been restarted since it joined)"};
+    for (const auto& tool : {config_.usermod, config_.gpasswd})
+      if (access(tool.c_str(), X_OK) != 0) return Error{kId, tool, "not installed"};
+    return Ok{};
+  }
+
+  Result<Backup> backup(const HostState& s) override {
+    auto gid = key_group(s);
+    if (!gid) return gid.error();
+    auto member = is_member(config_.xrdp_user, gid.value());
+    if (!member) return member.error();
+    return Backup{
+        Json{{"user", config_.xrdp_user}, {"group", config_.group}, {"was_member", member.value()}}};
+  }
+
+  Status apply(const HostState&, const Backup&) override {
+    return run({config_.usermod, "-a", "-G", config_.group, config_.xrdp_user});
+  }
+
+  Status verify(const HostState& after) override {
+    if (after.certificate.key.readable_by_service != true)
+      return Error{"verify key access", after.certificate.key.path,
+                   "the xrdp user still cannot read it with its groups"};
+    return Ok{};
+  }
+
+  Status rollback(const Backup& b) override {
+    try {
+      if (b.data.at("was_member").get<bool>()) return Ok{};
+      auto user = b.data.at("user").get<std::string>();
+      auto group = b.data.at("group").get<std::string>();
+      if (user != config_.xrdp_user || group != config_.group)
+        return Error{"roll back key access", user + " " + group, "the backup names another user or group"};
+      struct group* g = getgrnam(group.c_str());
+      if (!g) return Ok{};  // the group is gone: nobody is in it
+      auto member = is_member(user, static_cast<unsigned>(g->gr_gid));
+      if (!member) return member.error();
+      if (!member.value()) return Ok{};  // already out: rolling back twice is the same state
+      return run({config_.gpasswd, "-d", user, group});
+    } catch (const Json::exception& e) {
+      return Error{"roll back key access", "", std::string("the backup is damaged: ") + e.what()};
+    }
+  }
+
+ private:
+  // The key file's group (the file as xrdp opens it, links followed) when it is the policy's group and lets
+  // the group read: the only case where joining the group gives read access and nothing else.
+  Result<unsigned> key_group(const HostState& s) const {
+    const std::string& path = s.listener.key_path;
+    if (path.empty()) return Error{kId, "", "xrdp.ini names no key file"};
+    struct stat st {};
+    if (stat(path.c_str(), &st) != 0) return Error{kId, path, std::string("stat: ") + std::strerror(errno)};
+    if (!S_ISREG(st.st_mode)) return Error{kId, path, "not a regular file"};
+    struct group* g = getgrnam(config_.group.c_str());
+    if (!g) return Error{kId, config_.group, "no such group (XrdpKeyGroup)"};
+    if (g->gr_gid == 0) return Error{kId, config_.group, "refused: root's group"};
+    if (st.st_gid != g->gr_gid)
+      return Error{kId, path,
+                   "refused: the key file belongs to group " + inspect::linux_host::group_name(st.st_gid) +
+                       ", not to XrdpKeyGroup " + config_.group};
+    if (!(st.st_mode & S_IRGRP)) return Error{kId, path, "refused: its group cannot read it (mode g-r)"};
+    return static_cast<unsigned>(g->gr_gid);
+  }
+
+  KeyGroupConfig config_;
+};
+
+}  // namespace
+
+std::unique_ptr<Action> make_key_group_action(KeyGroupConfig config) {
+  return std::make_unique<JoinKeyGroup>(std::move(config));
+}
+
+}  // namespace rdpmend::actions
