@@ -43,6 +43,19 @@ Setting allow(std::string_view name, std::string_view action_id, std::string_vie
   return s;
 }
 
+template <std::size_t N>
+Setting choice(std::string_view name, std::string_view default_value,
+               const std::array<std::string_view, N>& choices, ChoiceStorage storage, std::string_view help) {
+  Setting s{};
+  s.name = name;
+  s.type = ValueType::kChoice;
+  s.default_value = default_value;
+  s.choices = choices;
+  s.choice_storage = storage;
+  s.help = help;
+  return s;
+}
+
 Setting integer(std::string_view name, std::string_view default_value, std::int64_t min, std::int64_t max,
                 std::string_view help) {
   Setting s{};
@@ -62,16 +75,10 @@ Setting integer(std::string_view name, std::string_view default_value, std::int6
 // service restart (drops every session). Mode Observe by default, so nothing changes until Mode says so.
 std::vector<Setting> build_table() {
   std::vector<Setting> t;
-  Setting mode{};
-  mode.name = names::kMode;
-  mode.type = ValueType::kChoice;
-  mode.default_value = "Observe";
-  mode.choices = kModes;
-  mode.choice_storage = ChoiceStorage::kIndex;
-  mode.help =
-      "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each only "
-      "after an administrator approves it. Auto: apply allowed fixes. Registry: REG_DWORD 0-3.";
-  t.push_back(mode);
+  t.push_back(
+      choice(names::kMode, "Observe", kModes, ChoiceStorage::kIndex,
+             "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each "
+             "only after an administrator approves it. Auto: apply allowed fixes. Registry: REG_DWORD 0-3."));
   t.push_back(allow("AllowRepairMachineKeysAcl", "repair-machinekeys-acl", "true",
                     "Allow setting the MachineKeys folder ACL back to its documented default."));
   t.push_back(
@@ -116,29 +123,18 @@ std::vector<Setting> build_table() {
       integer(names::kRenewBeforeDays, "14", 1, 365,
               "A certificate expiring within this many days is reported as expiring (and renewed when "
               "allowed)."));
-  Setting key_type{};
-  key_type.name = names::kXrdpCertKeyType;
-  key_type.type = ValueType::kChoice;
-  key_type.default_value = "rsa2048";
-  key_type.choices = kKeyTypes;
-  key_type.choice_storage = ChoiceStorage::kName;
-  key_type.help =
-      "Key type of a certificate RdpMend makes for xrdp. rsa2048 by default: what every RDP client "
-      "accepts (and what Windows uses for its own self-signed RDP certificate).";
-  t.push_back(key_type);
+  t.push_back(
+      choice(names::kXrdpCertKeyType, "rsa2048", kKeyTypes, ChoiceStorage::kName,
+             "Key type of a certificate RdpMend makes for xrdp. rsa2048 by default: what every RDP client "
+             "accepts (and what Windows uses for its own self-signed RDP certificate)."));
   t.push_back(integer(names::kXrdpCertValidityDays, "365", 1, 825,
                       "Validity of a certificate RdpMend makes for xrdp, in days."));
-  Setting key_access{};
-  key_access.name = names::kXrdpKeyAccess;
-  key_access.type = ValueType::kChoice;
-  key_access.default_value = "file-group";
-  key_access.choices = kKeyAccess;
-  key_access.choice_storage = ChoiceStorage::kName;
-  key_access.help =
-      "How repair-rdp-key-acl gives the xrdp user read access to its key: file-group (the key file becomes "
-      "root:<xrdp's group> 0640) or user-group (the key file stays as it is, e.g. Debian's snakeoil key "
-      "root:ssl-cert 0640, and the xrdp user joins XrdpKeyGroup; xrdp must then be restarted).";
-  t.push_back(key_access);
+  t.push_back(
+      choice(names::kXrdpKeyAccess, "file-group", kKeyAccess, ChoiceStorage::kName,
+             "How repair-rdp-key-acl gives the xrdp user read access to its key: file-group (the key file "
+             "becomes root:<xrdp's group> 0640) or user-group (the key file stays as it is, e.g. Debian's "
+             "snakeoil key root:ssl-cert 0640, and the xrdp user joins XrdpKeyGroup; xrdp must then be "
+             "restarted)."));
   Setting key_group{};
   key_group.name = names::kXrdpKeyGroup;
   key_group.type = ValueType::kText;

@@ -9,18 +9,8 @@ agent_case() {
   xrdp_new_instance "$dir" healthy
   port=$XRDP_PORT
   xrdp_write_start_script "$dir" "$port"
-  cat >"$dir/rdpmend.toml" <<TOML
-[xrdp]
-ini = "$dir/xrdp.ini"
-log = "$dir/xrdp.log"
-user = "xrdp"
-restart = ["/bin/sh", "$dir/start-xrdp.sh"]
-
-[policy]
-Mode = "Auto"
-AllowRegenerateRdpCert = true
-TOML
-  chmod 600 "$dir/rdpmend.toml"
+  xrdp_write_rdpmend_config "$dir" "restart = [\"/bin/sh\", \"$dir/start-xrdp.sh\"]" '[policy]' 'Mode = "Auto"' \
+    'AllowRegenerateRdpCert = true'
   if ! xrdp_start "$dir" "$port"; then
     e2e_report 0 "" "agent $name: xrdp did not start"
     return

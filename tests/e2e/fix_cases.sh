@@ -8,17 +8,7 @@ fix_case() {
   local dir=$work/fix-$name port ok=1 why=""
   xrdp_new_instance "$dir" "$setup"
   port=$XRDP_PORT
-  cat >"$dir/rdpmend.toml" <<TOML
-[xrdp]
-ini = "$dir/xrdp.ini"
-log = "$dir/xrdp.log"
-user = "xrdp"
-
-[policy]
-Mode = "Auto"
-AllowRegenerateRdpCert = true
-TOML
-  chmod 600 "$dir/rdpmend.toml"
+  xrdp_write_rdpmend_config "$dir" '[policy]' 'Mode = "Auto"' 'AllowRegenerateRdpCert = true'
   # What is on disk before the fix, to compare after the rollback.
   fingerprint() { local f; for f in cert.pem key.pem; do [[ -e $dir/$f ]] && stat -c "$f %U:%G %a" "$dir/$f" && sha256sum <"$dir/$f"; done; }
   fingerprint >"$dir/before.txt"
@@ -94,17 +84,7 @@ service_down_case() {
   touch "$dir/xrdp.log"
   chown xrdp:xrdp "$dir/xrdp.log"
   xrdp_write_start_script "$dir" "$port"
-  cat >"$dir/rdpmend.toml" <<TOML
-[xrdp]
-ini = "$dir/xrdp.ini"
-log = "$dir/xrdp.log"
-user = "xrdp"
-restart = ["/bin/sh", "$dir/start-xrdp.sh"]
-
-[policy]
-Mode = "Auto"
-TOML
-  chmod 600 "$dir/rdpmend.toml"
+  xrdp_write_rdpmend_config "$dir" "restart = [\"/bin/sh\", \"$dir/start-xrdp.sh\"]" '[policy]' 'Mode = "Auto"'
   local args=(--config "$dir/rdpmend.toml" --journal "$dir/journal.db")
   "$rdpmend" fix --apply --json "${args[@]}" >"$dir/fix.json" 2>"$dir/fix.err"
   local status=$?
@@ -158,18 +138,7 @@ key_group_case() {
   xrdp_new_instance "$dir" healthy
   chown root:"$group" "$dir/key.pem"
   chmod 640 "$dir/key.pem"
-  cat >"$dir/rdpmend.toml" <<TOML
-[xrdp]
-ini = "$dir/xrdp.ini"
-log = "$dir/xrdp.log"
-user = "xrdp"
-
-[policy]
-Mode = "Auto"
-XrdpKeyAccess = "user-group"
-XrdpKeyGroup = "$group"
-TOML
-  chmod 600 "$dir/rdpmend.toml"
+  xrdp_write_rdpmend_config "$dir" '[policy]' 'Mode = "Auto"' 'XrdpKeyAccess = "user-group"' "XrdpKeyGroup = \"$group\""
   local args=(--config "$dir/rdpmend.toml" --journal "$dir/journal.db")
   "$rdpmend" fix --apply --json --only repair-rdp-key-acl "${args[@]}" >"$dir/fix.json" 2>"$dir/fix.err"
   python3 -c "

@@ -67,6 +67,18 @@ xrdp_start() {
   return 1
 }
 
+# xrdp_write_rdpmend_config DIR [LINE...]: DIR/rdpmend.toml (root-only) for this instance: the [xrdp] table
+# pointing at DIR, then each LINE (e.g. 'restart = [...]', '[policy]', 'Mode = "Auto"').
+xrdp_write_rdpmend_config() {
+  local dir=$1
+  shift
+  {
+    printf '[xrdp]\nini = "%s"\nlog = "%s"\nuser = "xrdp"\n' "$dir/xrdp.ini" "$dir/xrdp.log"
+    printf '%s\n' "$@"
+  } >"$dir/rdpmend.toml"
+  chmod 600 "$dir/rdpmend.toml"
+}
+
 # xrdp_write_start_script DIR PORT: DIR/start-xrdp.sh starts this instance the way a unit would (detached,
 # pid in DIR/started.pid) and returns once it listens: the `[xrdp] restart` command of the tests.
 # xrdp_kill_started DIR stops what it started.
