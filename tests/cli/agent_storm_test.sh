@@ -55,9 +55,15 @@ check "all $lines lines became events" "$lines" "$events"
 passes_for_symptom=$(grep -c "^rdpmend: [a-z]*: pass (xrdp-key-unreadable)" "$tmp/agent.err")
 check "one remediation pass for the storm within the cooldown (besides the start pass)" 1 "$passes_for_symptom"
 # Bounded memory: the agent keeps no per-event state; 64 MiB is far above what it needs and far below
-# what a million buffered events would take.
-[[ $rss_peak -lt 65536 ]]
-check "peak RSS stays under 64 MiB (idle ${rss_idle} KiB, peak ${rss_peak} KiB)" 0 $?
+# what a million buffered events would take. Under AddressSanitizer the process carries shadow memory and a
+# quarantine of freed blocks, so the figure says nothing about the agent there: the bound is checked on the
+# uninstrumented build only.
+if ldd "$rdpmend" 2>/dev/null | grep -q libasan; then
+  echo "SKIPPED: the RSS bound under AddressSanitizer (shadow memory and quarantine; checked on the release build); peak ${rss_peak} KiB"
+else
+  [[ $rss_peak -lt 65536 ]]
+  check "peak RSS stays under 64 MiB (idle ${rss_idle} KiB, peak ${rss_peak} KiB)" 0 $?
+fi
 echo "figures: $lines lines ($((size / 1048576)) MiB) read in $(((end - start) / 1000000)) ms (polling every 100 ms); passes $passes; RSS idle ${rss_idle} KiB, peak ${rss_peak} KiB"
 
 echo "$failures failed"
