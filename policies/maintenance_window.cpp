@@ -1,5 +1,7 @@
 #include "maintenance_window.h"
 
+#include "ascii_case.h"
+
 #include <array>
 #include <cctype>
 
@@ -21,14 +23,6 @@ int day_index(std::string_view name) {
   for (int d = 0; d < 7; ++d)
     if (kDays[static_cast<std::size_t>(d)] == lower) return d;
   return -1;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 // "Mon", "Mon-Fri", "Sat,Sun", "Fri-Mon" (wraps), "Daily", "*".

@@ -1,18 +1,12 @@
 #include "policy.h"
 
+#include "ascii_case.h"
+
 #include <cctype>
 #include <charconv>
 
 namespace rdpmend::policy {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 Checked fail(std::string why) {
   return {false, std::move(why)};

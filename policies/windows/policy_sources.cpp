@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "ascii_case.h"
 #include "policy_sources.h"
 
 namespace rdpmend::policy {
@@ -51,14 +52,6 @@ std::string system_message(LSTATUS status) {
   if (buffer) LocalFree(buffer);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   return text + " (" + std::to_string(status) + ")";
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 // "HKLM\SOFTWARE\X", "HKEY_CURRENT_USER\Software\X": the hive and the path below it.
