@@ -13,6 +13,9 @@
 
 namespace rdpmend::policy {
 
+// Linux: the configuration file whose [policy] table holds the local settings, when no other is given.
+inline constexpr const char* kDefaultConfigPath = "/etc/rdpmend/rdpmend.toml";
+
 struct SourceOptions {
   std::string config_path;  // Linux: the TOML file; empty: no local settings file
   // Windows: the two keys ("HKLM\..." or "HKCU\..."); tests point them at a key of their own.

@@ -32,10 +32,12 @@ std::optional<std::string> validate_window(std::string_view text) {
   return std::nullopt;
 }
 
-Setting allow(std::string_view name, std::string_view action_id, std::string_view default_value,
-              std::string_view help) {
+Setting allow(std::string_view name, std::string_view title, std::string_view action_id,
+              std::string_view default_value, std::string_view help) {
   Setting s{};
   s.name = name;
+  s.title = title;
+  s.category = Category::kActions;
   s.type = ValueType::kBool;
   s.default_value = default_value;
   s.action_id = action_id;
@@ -44,10 +46,13 @@ Setting allow(std::string_view name, std::string_view action_id, std::string_vie
 }
 
 template <std::size_t N>
-Setting choice(std::string_view name, std::string_view default_value,
-               const std::array<std::string_view, N>& choices, ChoiceStorage storage, std::string_view help) {
+Setting choice(std::string_view name, std::string_view title, Category category,
+               std::string_view default_value, const std::array<std::string_view, N>& choices,
+               ChoiceStorage storage, std::string_view help) {
   Setting s{};
   s.name = name;
+  s.title = title;
+  s.category = category;
   s.type = ValueType::kChoice;
   s.default_value = default_value;
   s.choices = choices;
@@ -56,10 +61,12 @@ Setting choice(std::string_view name, std::string_view default_value,
   return s;
 }
 
-Setting integer(std::string_view name, std::string_view default_value, std::int64_t min, std::int64_t max,
-                std::string_view help) {
+Setting integer(std::string_view name, std::string_view title, Category category,
+                std::string_view default_value, std::int64_t min, std::int64_t max, std::string_view help) {
   Setting s{};
   s.name = name;
+  s.title = title;
+  s.category = category;
   s.type = ValueType::kInteger;
   s.default_value = default_value;
   s.min = min;
@@ -75,34 +82,41 @@ Setting integer(std::string_view name, std::string_view default_value, std::int6
 // service restart (drops every session). Mode Observe by default, so nothing changes until Mode says so.
 std::vector<Setting> build_table() {
   std::vector<Setting> t;
-  t.push_back(
-      choice(names::kMode, "Observe", kModes, ChoiceStorage::kIndex,
-             "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each "
-             "only after an administrator approves it. Auto: apply allowed fixes. Registry: REG_DWORD 0-3."));
-  t.push_back(allow("AllowRepairMachineKeysAcl", "repair-machinekeys-acl", "true",
+  t.push_back(choice(
+      names::kMode, "Remediation mode", Category::kRemediation, "Observe", kModes, ChoiceStorage::kIndex,
+      "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each "
+      "only after an administrator approves it. Auto: apply allowed fixes."));
+  t.push_back(allow("AllowRepairMachineKeysAcl", "Allow repairing the MachineKeys folder ACL",
+                    "repair-machinekeys-acl", "true",
                     "Allow setting the MachineKeys folder ACL back to its documented default."));
   t.push_back(
-      allow("AllowRepairRdpKeyAcl", "repair-rdp-key-acl", "true",
+      allow("AllowRepairRdpKeyAcl", "Allow repairing the access to the RDP private key", "repair-rdp-key-acl",
+            "true",
             "Allow repairing the access rights of the RDP listener's private key file (xrdp: its group "
             "and mode)."));
-  t.push_back(allow("AllowRegenerateRdpCert", "regenerate-rdp-cert", "false",
+  t.push_back(allow("AllowRegenerateRdpCert", "Allow replacing a self-signed RDP certificate",
+                    "regenerate-rdp-cert", "false",
                     "Allow replacing a self-signed RDP listener certificate (never a CA-issued one). Off by "
                     "default: clients that trusted the old certificate warn once."));
   t.push_back(
-      allow("AllowRestoreFirewallRules", "restore-firewall-rules", "false",
+      allow("AllowRestoreFirewallRules", "Allow restoring the Remote Desktop firewall rules",
+            "restore-firewall-rules", "false",
             "Allow enabling or re-creating the Remote Desktop firewall rules. Off by default: it widens "
             "network exposure, and a rule disabled on purpose looks the same as a lost one."));
-  t.push_back(allow("AllowStartRdpService", "start-rdp-service", "true",
-                    "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
-  t.push_back(
-      allow("AllowRestartRdpService", "restart-rdp-service", "false",
-            "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
-            "session."));
-  Setting sessions = allow(names::kAllowServiceRestartWithActiveSessions, {}, "false",
+  t.push_back(allow("AllowStartRdpService", "Allow starting the Remote Desktop service", "start-rdp-service",
+                    "true", "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
+  t.push_back(allow(
+      "AllowRestartRdpService", "Allow restarting the Remote Desktop service", "restart-rdp-service", "false",
+      "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
+      "session."));
+  Setting sessions = allow(names::kAllowServiceRestartWithActiveSessions,
+                           "Allow a service restart while users have active sessions", {}, "false",
                            "Allow a service restart while users have active sessions.");
   t.push_back(sessions);
   Setting window{};
   window.name = names::kMaintenanceWindow;
+  window.title = "Maintenance window";
+  window.category = Category::kLimits;
   window.type = ValueType::kText;
   window.default_value = "";
   window.validate = validate_window;
@@ -110,33 +124,41 @@ std::vector<Setting> build_table() {
       "When changes may be made, host local time: 'Sat 02:00-04:00', 'Mon-Fri 22:00-06:00; Sun "
       "00:00-24:00', 'Daily 01:00-02:00'. Empty: any time.";
   t.push_back(window);
-  t.push_back(integer(names::kMaxActionsPerHour, "4", 0, 60, "Most actions applied in any hour (0: none)."));
-  t.push_back(integer(names::kCooldownMinutes, "30", 1, 10080,
+  t.push_back(integer(names::kMaxActionsPerHour, "Most actions per hour", Category::kLimits, "4", 0, 60,
+                      "Most actions applied in any hour (0: none)."));
+  t.push_back(integer(names::kCooldownMinutes, "Cooldown before an action repeats (minutes)",
+                      Category::kLimits, "30", 1, 10080,
                       "Minutes before the same action may run again on the same target."));
   t.push_back(
-      integer(names::kBreakerRecurrences, "3", 1, 100,
+      integer(names::kBreakerRecurrences, "Circuit breaker: recurrences", Category::kLimits, "3", 1, 100,
               "Circuit breaker: after this many recurrences of a finding that a fix had resolved, stop "
               "acting on it and raise an alert."));
-  t.push_back(integer(names::kBreakerWindowHours, "24", 1, 720,
-                      "Circuit breaker: the window, in hours, in which recurrences are counted."));
+  t.push_back(integer(names::kBreakerWindowHours, "Circuit breaker: window (hours)", Category::kLimits, "24",
+                      1, 720, "Circuit breaker: the window, in hours, in which recurrences are counted."));
   t.push_back(
-      integer(names::kRenewBeforeDays, "14", 1, 365,
+      integer(names::kRenewBeforeDays, "Renew certificates expiring within (days)", Category::kCertificate,
+              "14", 1, 365,
               "A certificate expiring within this many days is reported as expiring (and renewed when "
               "allowed)."));
   t.push_back(
-      choice(names::kXrdpCertKeyType, "rsa2048", kKeyTypes, ChoiceStorage::kName,
+      choice(names::kXrdpCertKeyType, "xrdp: key type of new certificates", Category::kXrdpHosts, "rsa2048",
+             kKeyTypes, ChoiceStorage::kName,
              "Key type of a certificate RdpMend makes for xrdp. rsa2048 by default: what every RDP client "
              "accepts (and what Windows uses for its own self-signed RDP certificate)."));
-  t.push_back(integer(names::kXrdpCertValidityDays, "365", 1, 825,
+  t.push_back(integer(names::kXrdpCertValidityDays, "xrdp: validity of new certificates (days)",
+                      Category::kXrdpHosts, "365", 1, 825,
                       "Validity of a certificate RdpMend makes for xrdp, in days."));
   t.push_back(
-      choice(names::kXrdpKeyAccess, "file-group", kKeyAccess, ChoiceStorage::kName,
+      choice(names::kXrdpKeyAccess, "xrdp: how the xrdp user may read its key", Category::kXrdpHosts,
+             "file-group", kKeyAccess, ChoiceStorage::kName,
              "How repair-rdp-key-acl gives the xrdp user read access to its key: file-group (the key file "
              "becomes root:<xrdp's group> 0640) or user-group (the key file stays as it is, e.g. Debian's "
              "snakeoil key root:ssl-cert 0640, and the xrdp user joins XrdpKeyGroup; xrdp must then be "
              "restarted)."));
   Setting key_group{};
   key_group.name = names::kXrdpKeyGroup;
+  key_group.title = "xrdp: the group that may read the key";
+  key_group.category = Category::kXrdpHosts;
   key_group.type = ValueType::kText;
   key_group.default_value = "ssl-cert";
   key_group.validate = validate_group;
@@ -145,9 +167,11 @@ std::vector<Setting> build_table() {
       "file "
       "must have (Debian: ssl-cert). A key file of any other group is refused.";
   t.push_back(key_group);
-  t.push_back(integer(names::kProbeIntervalMinutes, "15", 1, 1440,
+  t.push_back(integer(names::kProbeIntervalMinutes, "Health check interval (minutes)", Category::kRemediation,
+                      "15", 1, 1440,
                       "Minutes between the agent's periodic health checks (inspection and self-probe)."));
-  t.push_back(integer(names::kJournalRetentionDays, "90", 1, 3650, "Days the journal keeps its records."));
+  t.push_back(integer(names::kJournalRetentionDays, "Journal retention (days)", Category::kRemediation, "90",
+                      1, 3650, "Days the journal keeps its records."));
   return t;
 }
 

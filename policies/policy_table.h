@@ -1,6 +1,7 @@
 #pragma once
 // The policy table: every policy value RdpMend reads, defined once (name, type, default, range or choices,
-// help). The loaders (registry, TOML), the validation, `rdpmend policy show` and the docs are driven by it.
+// help). The loaders (registry, TOML), the validation, `rdpmend policy show`, the Group Policy template
+// (admx/) and the docs are driven by it.
 // Names are the Group Policy value names under HKLM\SOFTWARE\Policies\RdpMend and the keys of the TOML
 // [policy] table. This file only describes; it reads nothing.
 
@@ -22,8 +23,19 @@ enum class ValueType {
 // How a kChoice is stored in the registry (the ADMX enum's <value>: decimal or string).
 enum class ChoiceStorage { kIndex, kName };
 
+// Where a setting appears in the Group Policy editor (the ADMX category under "RdpMend").
+enum class Category {
+  kRemediation,  // what the agent does at all: mode, health checks, journal
+  kActions,      // the allow switches
+  kLimits,       // when and how often: maintenance window, rate limit, cooldown, circuit breaker
+  kCertificate,  // certificate lifetime
+  kXrdpHosts,    // read on Linux hosts running xrdp only (from the TOML file); Windows hosts ignore them
+};
+
 struct Setting {
-  std::string_view name;  // PascalCase, the Group Policy value name
+  std::string_view name;   // PascalCase, the Group Policy value name
+  std::string_view title;  // the setting's name in the Group Policy editor: "Remediation mode"
+  Category category;
   ValueType type;
   std::string_view default_value;  // in the TOML spelling: "Observe", "true", "30", "Sat 02:00-04:00"
   std::int64_t min = 0;            // kInteger

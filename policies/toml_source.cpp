@@ -34,7 +34,7 @@ std::variant<SourceValues, SourceError> parse_toml_policy(std::string_view text,
     return SourceError{"read policy", std::string(origin),
                        std::string(e.description()) + " at line " + std::to_string(e.source().begin.line)};
   }
-  const toml::node* policy = document.get("policy");
+  const toml::node* policy = document.get(kTomlPolicyTable);
   if (!policy) return out;
   const auto* table = policy->as_table();
   if (!table) return SourceError{"read policy", std::string(origin), "[policy] must be a table"};

@@ -9,6 +9,9 @@
 
 namespace rdpmend::policy {
 
+// The table of the configuration file that holds the policy values.
+inline constexpr std::string_view kTomlPolicyTable = "policy";
+
 // Parses `text` as TOML: the values of its [policy] table (none when it has no such table), or a
 // SourceError naming `origin` (the file path) and the line of the syntax error.
 std::variant<SourceValues, SourceError> parse_toml_policy(std::string_view text, std::string_view origin);

@@ -7,10 +7,11 @@
 #include <vector>
 
 #include "common/result.h"
+#include "policy_sources.h"
 
 namespace rdpmend::cli {
 
-inline constexpr const char* kDefaultConfigPath = "/etc/rdpmend/rdpmend.toml";
+inline constexpr const char* kDefaultConfigPath = policy::kDefaultConfigPath;
 
 struct XrdpConfig {
   std::string ini = "/etc/xrdp/xrdp.ini";
