@@ -17,6 +17,8 @@
 namespace rdpmend::cli {
 
 void register_version_command(CLI::App& app, int& exit_code) {
+  // `rdpmend --version` is what package tests and administrators try first; it prints one line.
+  app.set_version_flag("--version", std::string("rdpmend ") + RDPMEND_VERSION);
   auto json = std::make_shared<bool>(false);
   auto* cmd =
       app.add_subcommand("version", "Print the version of rdpmend and of the libraries built into it");

@@ -172,6 +172,17 @@ Result<std::vector<std::string>> install_service(const InstallSpec& spec) {
   return warnings;
 }
 
+Result<std::vector<std::string>> configure_service(const std::wstring& name) {
+  auto manager = open_manager(SC_MANAGER_CONNECT);
+  if (!manager) return manager.error();
+  win::UniqueServiceHandle service(
+      OpenServiceW(manager.value().get(), name.c_str(), SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG));
+  if (!service) return os_error("open the service to configure it", name, GetLastError());
+  std::vector<std::string> warnings;
+  if (auto configured = configure_all(service.get(), name, warnings); !configured) return configured.error();
+  return warnings;
+}
+
 Status start_service(const std::wstring& name, std::chrono::milliseconds wait) {
   auto manager = open_manager(SC_MANAGER_CONNECT);
   if (!manager) return manager.error();

@@ -30,6 +30,10 @@ struct InstallSpec {
 // any other failure removes the half-made service and is an Error.
 Result<std::vector<std::string>> install_service(const InstallSpec& spec);
 
+// Gives an existing service (one the MSI's ServiceInstall created) the same settings install_service gives:
+// the MSI runs `rdpmend service configure` for this. Warnings as for install_service.
+Result<std::vector<std::string>> configure_service(const std::wstring& name);
+
 // Starts the service and waits until it runs; an Error when it stops instead (with its exit code) or is
 // still starting after `wait`.
 Status start_service(const std::wstring& name, std::chrono::milliseconds wait);

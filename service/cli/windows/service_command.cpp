@@ -17,6 +17,7 @@
 #include "cli/service_command.h"
 #include "inspect/windows/services.h"
 #include "platform/windows/win_text.h"
+#include "windows/data_folders.h"
 #include "windows/event_source.h"
 #include "windows/service_control.h"
 #include "windows/service_host.h"
@@ -148,6 +149,27 @@ int install(const ServiceArgs& args) {
   return kExitOk;
 }
 
+// What the MSI runs after its ServiceInstall: the settings ServiceInstall cannot express (service SID,
+// trimmed privileges, failure actions, preshutdown) and the data folders' DACL.
+int configure(const ServiceArgs& args) {
+  auto configured = service::configure_service(win::widen(args.name));
+  if (!configured) {
+    spdlog::error("{}", configured.error().message());
+    return kExitProblemsFound;
+  }
+  for (const auto& warning : configured.value()) spdlog::warn("{}", warning);
+  const std::filesystem::path journal(win::widen(default_journal_path()));
+  if (auto secured =
+          service::secure_data_folders({journal.parent_path().wstring(), win::widen(default_log_folder())});
+      !secured) {
+    spdlog::error("{}", secured.error().message());
+    return kExitProblemsFound;
+  }
+  std::cout << "configured service " << args.name << " and its data folder "
+            << win::narrow(journal.parent_path().wstring()) << "\n";
+  return kExitOk;
+}
+
 int uninstall(const ServiceArgs& args) {
   const std::wstring name = win::widen(args.name);
   auto removed = service::uninstall_service(name, kStopBudget);
@@ -203,6 +225,18 @@ void register_service_command(CLI::App& app, int& exit_code) {
   install_cmd->callback([args, &exit_code] {
     if (refuse_unless_administrator("service install", exit_code)) return;
     exit_code = install(*args);
+  });
+
+  auto* configure_cmd = cmd->add_subcommand(
+      "configure",
+      "Give an installed service the agent's settings and restrict its data folders (the MSI runs this)");
+  add_name_option(configure_cmd, *args);
+  configure_cmd->footer(
+      std::string(kExitCodeHelp) +
+      "\nconfigure: 0 done, 1 failed (the message says why), 4 not an elevated Administrator.");
+  configure_cmd->callback([args, &exit_code] {
+    if (refuse_unless_administrator("service configure", exit_code)) return;
+    exit_code = configure(*args);
   });
 
   auto* uninstall_cmd =
