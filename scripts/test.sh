@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command. Starts on a bare Debian 12 machine (as root): installs what it needs,
 # builds, and runs every test: native unit/golden/CLI tests, the same under ASan+UBSan, a bounded
-# libFuzzer run, the MinGW-w64 cross-build and its tests under Wine, and the xrdp end-to-end tests.
+# libFuzzer run, the MinGW-w64 cross-build and its tests under Wine, the packages (MSI under Wine, .deb with
+# dpkg), and the xrdp end-to-end tests.
 # A test that cannot run here says SKIPPED and why. The last line is "N passed, N failed, N skipped".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -127,6 +128,41 @@ if prefix=$(scripts/mingw-deps.sh | tail -n 1) && [[ -f $prefix/.complete ]]; th
   fi
 else
   fail_stage "mingw dependencies"
+fi
+
+# add_summary NAME OUTPUT: adds a test script's closing "NAME: N passed, N failed, N skipped" to the totals.
+add_summary() {
+  local p f s
+  read -r p f s < <(echo "$2" | awk -v name="$1:" '$1 == name && $3 == "passed," {print $2, $4, $6}' | tail -n 1)
+  if [[ -z ${p:-} ]]; then
+    fail_stage "$1: no summary line"
+    return
+  fi
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+  ((f == 0)) || failed_stages+=("$1")
+}
+
+stage "packaging: scripts/package.sh, the MSI (tables, signature, install under Wine), the .deb (dpkg)"
+if scripts/package.sh >build/package.log 2>&1; then
+  passed=$((passed + 1))
+  echo "package.sh: $(ls dist | paste -sd' ')"
+else
+  tail -n 30 build/package.log
+  fail_stage "scripts/package.sh"
+fi
+if [[ -f build/mingw/service/rdpmend.exe ]]; then
+  msi_out=$(tests/packaging/msi_test.sh "$root/build/mingw/service/rdpmend.exe" "$root/build/msi-test" 2>&1)
+  echo "$msi_out" | grep -v '^ok - '
+  add_summary msi "$msi_out"
+else
+  fail_stage "msi: no MinGW build"
+fi
+if [[ -f build/native/service/rdpmend ]]; then
+  deb_out=$(tests/packaging/deb_test.sh "$root/build/native/service/rdpmend" 2>&1)
+  echo "$deb_out" | grep -v '^ok - '
+  add_summary deb "$deb_out"
+else
+  fail_stage "deb: no native build"
 fi
 
 stage "end-to-end tests against a real xrdp"
