@@ -2,6 +2,8 @@
 // Port: reads events from the operating system's event log, a live channel or an .evtx file, and hands
 // each one to the same parser as exported XML. Reads only; never clears or changes a log.
 // windows/: EvtQuery + EvtRender. linux/: not available (says so; xrdp's log is read by xrdp_log.h).
+// .evtx files are normally read on every OS by the built-in reader (evtx/evtx_file.h); read_evtx_file here is
+// the Windows API alternative (`scan --evtx-api`).
 
 #include <chrono>
 #include <filesystem>

@@ -14,6 +14,7 @@
 #include "events/event_log_reader.h"
 #include "events/event_time.h"
 #include "events/event_xml.h"
+#include "events/evtx/evtx_file.h"
 #include "events/xrdp_log.h"
 #include "util/duration.h"
 
@@ -124,6 +125,13 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
     catalog = custom.get();
   }
 
+  if (options.evtx_api && !events::make_event_log_reader()->available()) {
+    spdlog::error(
+        "--evtx-api needs the Windows event log API (EvtQuery), which this platform does not have; "
+        "leave it out to read .evtx files with the built-in reader");
+    return kExitUnsupported;
+  }
+
   events::Detector detector(*catalog);
   std::vector<ReadError> errors;
   std::vector<InputSummary> inputs;
@@ -142,10 +150,20 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
     inputs.push_back({file, "xml", events::read_event_xml_file(file, on_event, on_error)});
   for (const auto& file : options.xrdp_logs)
     inputs.push_back({file, "xrdp-log", events::read_xrdp_log_file(file, on_event, on_error)});
-  if (!options.evtx_files.empty() || !options.channels.empty()) {
-    auto reader = events::make_event_log_reader();
+  // .evtx files: the built-in reader on every OS; --evtx-api hands them to the Windows event log API.
+  events::EvtxReadOptions evtx_options;
+  if (since)
+    evtx_options.since =
+        std::chrono::time_point_cast<events::Ticks>(std::chrono::system_clock::now()) - *since;
+  if (!options.evtx_api) {
     for (const auto& file : options.evtx_files)
-      inputs.push_back({file, "evtx", reader->read_evtx_file(file, since, on_event, on_error)});
+      inputs.push_back({file, "evtx", events::read_evtx_file(file, on_event, on_error, evtx_options)});
+  }
+  if ((options.evtx_api && !options.evtx_files.empty()) || !options.channels.empty()) {
+    auto reader = events::make_event_log_reader();
+    if (options.evtx_api)
+      for (const auto& file : options.evtx_files)
+        inputs.push_back({file, "evtx", reader->read_evtx_file(file, since, on_event, on_error)});
     for (const auto& channel : options.channels)
       inputs.push_back({channel, "channel", reader->read_channel(channel, since, on_event, on_error)});
   }
@@ -198,7 +216,10 @@ void register_scan_command(CLI::App& app, int& exit_code) {
       "scan", "Read exported or live events and report RDP failures (symptoms) and a timeline");
   cmd->add_option("--xml", options->xml_files,
                   "Exported event XML (wevtutil qe /f:xml, Event Viewer 'Save as XML')");
-  cmd->add_option("--evtx", options->evtx_files, ".evtx files (Windows: EvtQuery)");
+  cmd->add_option("--evtx", options->evtx_files,
+                  ".evtx files, read by the built-in reader on every OS (dirty and damaged files too)");
+  cmd->add_flag("--evtx-api", options->evtx_api,
+                "Read the --evtx files through the Windows event log API (EvtQuery) instead (Windows only)");
   cmd->add_option("--channel", options->channels, "Live event channels, e.g. System (Windows only)");
   cmd->add_option("--xrdp-log", options->xrdp_logs, "xrdp log files (e.g. /var/log/xrdp.log)");
   cmd->add_option("--since", options->since,

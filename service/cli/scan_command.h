@@ -13,6 +13,7 @@ namespace rdpmend::cli {
 struct ScanOptions {
   std::vector<std::string> xml_files;
   std::vector<std::string> evtx_files;
+  bool evtx_api = false;  // read evtx_files through EvtQuery (Windows) instead of the built-in reader
   std::vector<std::string> channels;
   std::vector<std::string> xrdp_logs;
   std::string since;

@@ -31,9 +31,9 @@ json_check "missing file is named" "'cannot open' in j['errors'][0]['message']" 
 "$rdpmend" scan --json --xml "$data/synthetic/system-rdp-failures.xml" --xml "$data/synthetic/system-rdp-failures.xml" >"$tmp/dup.json"
 json_check "the same export twice counts once" "j['duplicates'] == 6 and [s['count'] for s in j['symptoms'] if s['id']=='termservice-stopped'] == [2]" "$tmp/dup.json"
 
-"$rdpmend" scan --evtx "$data/../data/none.evtx" >/dev/null 2>&1
+"$rdpmend" scan --evtx-api --evtx "$data/../data/none.evtx" >/dev/null 2>&1
 status=$?
-if [[ $(uname -s) == Linux ]]; then check "--evtx is unsupported on Linux (5)" 5 $status; fi
+if [[ $(uname -s) == Linux ]]; then check "--evtx-api (EvtQuery) is unsupported on Linux (5)" 5 $status; fi
 
 "$rdpmend" scan >/dev/null 2>&1
 check "no input is bad usage (2)" 2 $?

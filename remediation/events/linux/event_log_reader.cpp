@@ -16,11 +16,10 @@ class UnavailableEventLogReader final : public EventLogReader {
 
   ReadStats read_evtx_file(const std::filesystem::path& path, std::optional<std::chrono::seconds>,
                            const EventCallback&, const ErrorCallback& on_error) override {
-    on_error(
-        ReadError{path.string(), 0, 0,
-                  "reading .evtx files needs Windows (EvtQuery) in this version; export them as XML with "
-                  "'wevtutil qe FILE /lf:true /f:xml' or read them with evtxexport",
-                  ReadErrorKind::kUnsupported});
+    on_error(ReadError{path.string(), 0, 0,
+                       "reading .evtx files through the Windows event log API (EvtQuery) needs Windows; the "
+                       "built-in reader (read_evtx_file) works everywhere",
+                       ReadErrorKind::kUnsupported});
     return {0, 1};
   }
 };
