@@ -99,17 +99,17 @@ bool holds(const Condition& c, const Event& event) {
   }
   auto raw = field_value(event, c.field);
   if (!raw) return c.op == Condition::Op::kNotIn;
-  std::string value = to_lower_ascii(*raw);
+  auto equal = [&](const std::string& v) { return util::equals_lowered(*raw, v); };
   switch (c.op) {
     case Condition::Op::kEquals:
     case Condition::Op::kIn:
-      return std::find(c.values.begin(), c.values.end(), value) != c.values.end();
+      return std::any_of(c.values.begin(), c.values.end(), equal);
     case Condition::Op::kNotIn:
-      return std::find(c.values.begin(), c.values.end(), value) == c.values.end();
+      return std::none_of(c.values.begin(), c.values.end(), equal);
     case Condition::Op::kContains:
-      return value.find(c.values.front()) != std::string::npos;
+      return util::contains_lowered(*raw, c.values.front());
     case Condition::Op::kStartsWith:
-      return value.starts_with(c.values.front());
+      return util::starts_with_lowered(*raw, c.values.front());
     default:
       return false;
   }
@@ -117,7 +117,8 @@ bool holds(const Condition& c, const Event& event) {
 
 bool in_list(const std::vector<std::string>& list, const std::string& value) {
   if (list.empty()) return true;
-  return std::find(list.begin(), list.end(), to_lower_ascii(value)) != list.end();
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& v) { return util::equals_lowered(value, v); });
 }
 
 // --- parsing, strict: every object is checked for unknown keys and types ---

@@ -36,6 +36,44 @@ pugi::xml_node child(pugi::xml_node parent, std::string_view name) {
   return {};
 }
 
+// The elements of <System> the event model reads, found in one pass over its children (the first of each
+// name wins, as child() would find it); a lookup per element was the parser's largest cost.
+struct SystemElements {
+  pugi::xml_node provider, event_id, version, level, task, opcode, keywords, time_created, record_id,
+      correlation, execution, channel, computer, security;
+};
+
+SystemElements system_elements(pugi::xml_node system) {
+  using Member = pugi::xml_node SystemElements::*;
+  static constexpr std::pair<std::string_view, Member> kElements[] = {
+      {"Provider", &SystemElements::provider},
+      {"EventID", &SystemElements::event_id},
+      {"Version", &SystemElements::version},
+      {"Level", &SystemElements::level},
+      {"Task", &SystemElements::task},
+      {"Opcode", &SystemElements::opcode},
+      {"Keywords", &SystemElements::keywords},
+      {"TimeCreated", &SystemElements::time_created},
+      {"EventRecordID", &SystemElements::record_id},
+      {"Correlation", &SystemElements::correlation},
+      {"Execution", &SystemElements::execution},
+      {"Channel", &SystemElements::channel},
+      {"Computer", &SystemElements::computer},
+      {"Security", &SystemElements::security},
+  };
+  SystemElements found;
+  for (auto c = system.first_child(); c; c = c.next_sibling()) {
+    if (c.type() != pugi::node_element) continue;
+    auto name = local_name(c.name());
+    for (const auto& [element, member] : kElements)
+      if (name == element) {
+        if (!(found.*member)) found.*member = c;
+        break;
+      }
+  }
+  return found;
+}
+
 struct FieldError {
   pugi::xml_node node;
   std::string message;
@@ -148,7 +186,8 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
   if (!system) return fail(root, "no <System> element");
 
   Event ev;
-  auto provider = child(system, "Provider");
+  auto sys = system_elements(system);
+  auto provider = sys.provider;
   if (!provider) return fail(system, "no <Provider> element");
   ev.provider_name = provider.attribute("Name").value();
   ev.provider_guid = provider.attribute("Guid").value();
@@ -156,7 +195,7 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
   if (ev.provider_name.empty() && !ev.event_source_name.empty()) ev.provider_name = ev.event_source_name;
   if (ev.provider_name.empty()) return fail(provider, "<Provider> has no Name");
 
-  auto id_node = child(system, "EventID");
+  auto id_node = sys.event_id;
   if (!id_node) return fail(system, "no <EventID> element");
   std::uint32_t raw_id = 0;
   if (!parse_number(std::string_view(id_node.child_value()), raw_id))
@@ -170,16 +209,16 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
   ev.qualifiers = qualifiers;
   if (!ev.qualifiers && raw_id > 0xFFFF) ev.qualifiers = static_cast<std::uint16_t>(raw_id >> 16);
 
-  if (auto e = read_uint(child(system, "Version"), "Version", ev.version)) return fail(e->node, e->message);
-  if (auto e = read_uint(child(system, "Level"), "Level", ev.level)) return fail(e->node, e->message);
-  if (auto e = read_uint(child(system, "Task"), "Task", ev.task)) return fail(e->node, e->message);
-  if (auto e = read_uint(child(system, "Opcode"), "Opcode", ev.opcode)) return fail(e->node, e->message);
-  if (auto kw = child(system, "Keywords")) {
+  if (auto e = read_uint(sys.version, "Version", ev.version)) return fail(e->node, e->message);
+  if (auto e = read_uint(sys.level, "Level", ev.level)) return fail(e->node, e->message);
+  if (auto e = read_uint(sys.task, "Task", ev.task)) return fail(e->node, e->message);
+  if (auto e = read_uint(sys.opcode, "Opcode", ev.opcode)) return fail(e->node, e->message);
+  if (auto kw = sys.keywords) {
     std::string_view text = kw.child_value();
     if (!text.empty() && !parse_number(text, ev.keywords, 16))
       return fail(kw, "Keywords '" + std::string(text.substr(0, 40)) + "' is not a hexadecimal number");
   }
-  if (auto tc = child(system, "TimeCreated")) {
+  if (auto tc = sys.time_created) {
     std::string_view text = tc.attribute("SystemTime").value();
     if (!text.empty()) {
       ev.time_created = parse_event_time(text);
@@ -188,17 +227,16 @@ FragmentResult parse_event_element(std::string_view xml, std::string_view inheri
                     "TimeCreated/@SystemTime '" + std::string(text.substr(0, 60)) + "' is not a UTC time");
     }
   }
-  if (auto e = read_uint(child(system, "EventRecordID"), "EventRecordID", ev.record_id))
-    return fail(e->node, e->message);
-  ev.activity_id = child(system, "Correlation").attribute("ActivityID").value();
-  auto execution = child(system, "Execution");
+  if (auto e = read_uint(sys.record_id, "EventRecordID", ev.record_id)) return fail(e->node, e->message);
+  ev.activity_id = sys.correlation.attribute("ActivityID").value();
+  auto execution = sys.execution;
   if (auto e = read_uint_attr(execution, "ProcessID", "ProcessID", ev.process_id))
     return fail(e->node, e->message);
   if (auto e = read_uint_attr(execution, "ThreadID", "ThreadID", ev.thread_id))
     return fail(e->node, e->message);
-  ev.channel = child(system, "Channel").child_value();
-  ev.computer = child(system, "Computer").child_value();
-  ev.user_sid = child(system, "Security").attribute("UserID").value();
+  ev.channel = sys.channel.child_value();
+  ev.computer = sys.computer.child_value();
+  ev.user_sid = sys.security.attribute("UserID").value();
 
   if (auto event_data = child(root, "EventData")) {
     bool any_named = false, any_unnamed = false;

@@ -109,11 +109,34 @@ std::optional<std::string> utf16le_to_utf8(const std::vector<std::uint8_t>& byte
   return out;
 }
 
+namespace {
+char lower_ascii(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+}  // namespace
+
 std::string to_lower_ascii(std::string_view text) {
   std::string out(text);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (auto& c : out) c = lower_ascii(c);
   return out;
+}
+
+bool starts_with_lowered(std::string_view text, std::string_view lowered) {
+  if (text.size() < lowered.size()) return false;
+  for (std::size_t i = 0; i < lowered.size(); ++i)
+    if (lower_ascii(text[i]) != lowered[i]) return false;
+  return true;
+}
+
+bool equals_lowered(std::string_view text, std::string_view lowered) {
+  return text.size() == lowered.size() && starts_with_lowered(text, lowered);
+}
+
+bool contains_lowered(std::string_view text, std::string_view lowered) {
+  if (lowered.empty()) return true;
+  for (std::size_t i = 0; i + lowered.size() <= text.size(); ++i)
+    if (starts_with_lowered(text.substr(i), lowered)) return true;
+  return false;
 }
 
 }  // namespace rdpmend::util

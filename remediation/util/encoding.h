@@ -24,4 +24,10 @@ std::optional<std::string> utf16le_to_utf8(const std::vector<std::uint8_t>& byte
 
 std::string to_lower_ascii(std::string_view text);
 
+// ASCII case-insensitive tests of `text` against a pattern already in lower case (the detection catalog
+// lowers its values once at load), without building a lowered copy of `text` per event.
+bool equals_lowered(std::string_view text, std::string_view lowered);
+bool starts_with_lowered(std::string_view text, std::string_view lowered);
+bool contains_lowered(std::string_view text, std::string_view lowered);
+
 }  // namespace rdpmend::util

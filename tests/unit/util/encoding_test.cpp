@@ -36,6 +36,19 @@ TEST(Encoding, RejectsLoneSurrogatesInUtf16) {
   EXPECT_EQ(utf16le_to_utf8({0x3D, 0xD8, 0xA5, 0xDD}), "\xF0\x9F\x96\xA5");  // U+1F5A5
 }
 
+TEST(Encoding, ComparesAgainstALoweredPatternIgnoringAsciiCase) {
+  EXPECT_TRUE(equals_lowered("TermService", "termservice"));
+  EXPECT_FALSE(equals_lowered("TermService", "termservic"));
+  EXPECT_FALSE(equals_lowered("TermServicf", "termservice"));
+  EXPECT_TRUE(starts_with_lowered("Microsoft-Windows-Schannel", "microsoft-windows-"));
+  EXPECT_FALSE(starts_with_lowered("Micro", "microsoft"));
+  EXPECT_TRUE(contains_lowered("The RDP Listener FAILED", "listener failed"));
+  EXPECT_FALSE(contains_lowered("The RDP Listener", "listener failed"));
+  EXPECT_TRUE(contains_lowered("abc", ""));
+  // Only ASCII folds: a non-ASCII byte must match exactly.
+  EXPECT_FALSE(equals_lowered("\xC3\x89", "\xC3\xA9"));
+}
+
 TEST(Duration, ParsesUnits) {
   EXPECT_EQ(parse_duration("90s"), std::chrono::seconds(90));
   EXPECT_EQ(parse_duration("30m"), std::chrono::seconds(1800));
