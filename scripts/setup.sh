@@ -22,7 +22,7 @@ packages=(
   g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64 mingw-w64-tools wine wine64 dpkg-dev perl make
   # end-to-end peers and tools
   xrdp freerdp2-x11 freerdp2-shadow-x11 xvfb nftables iproute2 libevtx-utils wixl msitools
-  python3 procps psmisc libxml2-utils osslsigncode
+  python3 procps psmisc libxml2-utils osslsigncode time
 )
 
 # Sources for the MinGW dependencies (SQLiteCpp + its SQLite amalgamation, OpenSSL).

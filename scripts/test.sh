@@ -6,7 +6,7 @@
 # A test that cannot run here says SKIPPED and why. The last line is "N passed, N failed, N skipped".
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 jobs=$(nproc)
 fuzz_seconds=${RDPMEND_FUZZ_SECONDS:-60}
 passed=0 failed=0 skipped=0
@@ -61,7 +61,7 @@ if ! scripts/setup.sh; then
 fi
 
 stage "native build (Release, -Werror)"
-if BUILD_DIR=$root/build/native scripts/build.sh >/dev/null; then
+if BUILD_DIR=$root/build/native scripts/build.sh -DRDPMEND_BUILD_BENCHMARKS=ON >/dev/null; then
   stage "native tests"
   run_ctest build/native native
 else
@@ -84,7 +84,7 @@ fuzz_run() {
   local corpus
   corpus=$(mktemp -d)
   cp "$@" "$corpus/"
-  if build/fuzz/tests/"$name" -max_total_time="$seconds" -max_len=16384 -print_final_stats=1 "$corpus" \
+  if build/fuzz/tests/"$name" -max_total_time="$seconds" -max_len="${max_len:-16384}" -print_final_stats=1 "$corpus" \
        >"build/fuzz/$name.log" 2>&1; then
     passed=$((passed + 1))
     echo "$name: $(grep -E 'stat::number_of_executed_units' "build/fuzz/$name.log" | awk '{print $2}') inputs, no crash"
@@ -95,11 +95,13 @@ fuzz_run() {
   rm -rf "$corpus"
 }
 
-stage "libFuzzer: event XML reader and RDP reply decoders, ${fuzz_seconds}s each"
+stage "libFuzzer: event XML reader, .evtx reader and RDP reply decoders, ${fuzz_seconds}s each"
 if cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
      -DCMAKE_CXX_COMPILER=clang++ -DRDPMEND_BUILD_FUZZERS=ON >/dev/null &&
-   cmake --build build/fuzz --target event_xml_fuzz rdp_reply_fuzz -j "$jobs" >/dev/null; then
+   cmake --build build/fuzz --target event_xml_fuzz evtx_fuzz rdp_reply_fuzz -j "$jobs" >/dev/null; then
   fuzz_run event_xml_fuzz "$fuzz_seconds" tests/data/event-xml/*.xml tests/data/synthetic/*.xml
+  # An .evtx input is a file header plus 64 KiB chunks: the seeds are one-chunk files.
+  max_len=70000 fuzz_run evtx_fuzz "$fuzz_seconds" tests/fuzz/corpus/evtx/*
   fuzz_run rdp_reply_fuzz "$fuzz_seconds" tests/fuzz/corpus/rdp_reply/*
 else
   fail_stage "fuzz build"
