@@ -1,23 +1,13 @@
 #include "events/evtx/utf16.h"
 
+#include "events/text_decoder.h"
+
 namespace rdpmend::events::evtx {
 
 void append_code_point(std::string& out, char32_t c) {
-  if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) c = 0xFFFD;
-  if (c < 0x80) {
-    out.push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    char b[2] = {static_cast<char>(0xC0 | (c >> 6)), static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 2);
-  } else if (c < 0x10000) {
-    char b[3] = {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
-                 static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 3);
-  } else {
-    char b[4] = {static_cast<char>(0xF0 | (c >> 18)), static_cast<char>(0x80 | ((c >> 12) & 0x3F)),
-                 static_cast<char>(0x80 | ((c >> 6) & 0x3F)), static_cast<char>(0x80 | (c & 0x3F))};
-    out.append(b, 4);
-  }
+  // Input can name any number (a character reference, an unpaired surrogate): those UTF-8 cannot hold
+  // become U+FFFD; the encoding itself is the XML reader's.
+  append_utf8(out, c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) ? char32_t{0xFFFD} : c);
 }
 
 std::size_t append_utf16le(std::string& out, std::span<const std::uint8_t> bytes, bool stop_at_nul) {

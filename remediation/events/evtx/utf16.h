@@ -17,6 +17,7 @@ std::size_t append_utf16le(std::string& out, std::span<const std::uint8_t> bytes
 // Appends Windows-1252 bytes as UTF-8, stopping at the first NUL when `stop_at_nul`.
 void append_windows_1252(std::string& out, std::span<const std::uint8_t> bytes, bool stop_at_nul);
 
+// Appends one code point as UTF-8; one UTF-8 cannot hold (a surrogate, above U+10FFFF) becomes U+FFFD.
 void append_code_point(std::string& out, char32_t c);
 
 }  // namespace rdpmend::events::evtx
