@@ -17,11 +17,12 @@ struct Error {
   std::string message() const;
 };
 
-template <typename T>
+// E is the failure type: Error by default; a module with typed failures (security::Refused) names its own.
+template <typename T, typename E = Error>
 class [[nodiscard]] Result {
  public:
   Result(T value) : state_(std::move(value)) {}
-  Result(Error error) : state_(std::move(error)) {}
+  Result(E error) : state_(std::move(error)) {}
 
   bool ok() const { return state_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -38,13 +39,13 @@ class [[nodiscard]] Result {
     assert(ok());
     return std::get<0>(std::move(state_));
   }
-  const Error& error() const {
+  const E& error() const {
     assert(!ok());
     return std::get<1>(state_);
   }
 
  private:
-  std::variant<T, Error> state_;
+  std::variant<T, E> state_;
 };
 
 struct Ok {};
