@@ -74,7 +74,7 @@ struct Policy {
   int renew_before_days = 0;
   std::string xrdp_cert_key_type;
   int xrdp_cert_validity_days = 0;
-  std::string xrdp_key_access;  // file-group / user-group
+  std::string xrdp_key_access;  // auto / file-group / user-group
   std::string xrdp_key_group;
   int probe_interval_minutes = 0;
   int journal_retention_days = 0;

@@ -17,7 +17,11 @@ namespace rdpmend::policy {
 inline constexpr const char* kDefaultConfigPath = "/etc/rdpmend/rdpmend.toml";
 
 struct SourceOptions {
-  std::string config_path;  // Linux: the TOML file; empty: no local settings file
+  // Linux: the TOML configuration file, read once by the caller under the trust rule (the policy module
+  // does no file I/O, so the [policy] table is parsed from the same bytes whose owner was checked).
+  std::string config_path;  // empty: no local settings file
+  std::string config_text;
+  std::string config_error;  // set when the file could not be read or was refused: Mode is capped
   // Windows: the two keys ("HKLM\..." or "HKCU\..."); tests point them at a key of their own.
   std::string local_key = "HKLM\\SOFTWARE\\RdpMend";
   std::string group_policy_key = "HKLM\\SOFTWARE\\Policies\\RdpMend";

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kModes = {"Off", "Observe", "Approve", "Auto"};
 constexpr std::array<std::string_view, 5> kKeyTypes = {"rsa2048", "rsa3072", "rsa4096", "ec-p256", "ec-p384"};
-constexpr std::array<std::string_view, 2> kKeyAccess = {"file-group", "user-group"};
+constexpr std::array<std::string_view, 3> kKeyAccess = {"auto", "file-group", "user-group"};
 
 // A POSIX group name as useradd accepts it; never root's group, which would widen far beyond the key.
 std::optional<std::string> validate_group(std::string_view text) {
@@ -149,12 +149,13 @@ std::vector<Setting> build_table() {
                       Category::kXrdpHosts, "365", 1, 825,
                       "Validity of a certificate RdpMend makes for xrdp, in days."));
   t.push_back(
-      choice(names::kXrdpKeyAccess, "xrdp: how the xrdp user may read its key", Category::kXrdpHosts,
-             "file-group", kKeyAccess, ChoiceStorage::kName,
-             "How repair-rdp-key-acl gives the xrdp user read access to its key: file-group (the key file "
-             "becomes root:<xrdp's group> 0640) or user-group (the key file stays as it is, e.g. Debian's "
-             "snakeoil key root:ssl-cert 0640, and the xrdp user joins XrdpKeyGroup; xrdp must then be "
-             "restarted)."));
+      choice(names::kXrdpKeyAccess, "xrdp: how the xrdp user may read its key", Category::kXrdpHosts, "auto",
+             kKeyAccess, ChoiceStorage::kName,
+             "How repair-rdp-key-acl gives the xrdp user read access to its key: auto (user-group for a key "
+             "of XrdpKeyGroup that its group may read, such as Debian's snakeoil key root:ssl-cert 0640, "
+             "shared with other services; a key shared through another group is refused; file-group "
+             "otherwise), file-group (the key file becomes root:<xrdp's group> 0640) or user-group (the key "
+             "file stays as it is and the xrdp user joins XrdpKeyGroup; xrdp must then be restarted)."));
   Setting key_group{};
   key_group.name = names::kXrdpKeyGroup;
   key_group.title = "xrdp: the group that may read the key";
@@ -163,9 +164,8 @@ std::vector<Setting> build_table() {
   key_group.default_value = "ssl-cert";
   key_group.validate = validate_group;
   key_group.help =
-      "With XrdpKeyAccess user-group: the only group the xrdp user may be added to, and the group the key "
-      "file "
-      "must have (Debian: ssl-cert). A key file of any other group is refused.";
+      "With XrdpKeyAccess user-group or auto: the only group the xrdp user may be added to, and the group "
+      "the key file must have (Debian: ssl-cert). A key file of any other group is refused.";
   t.push_back(key_group);
   t.push_back(integer(names::kProbeIntervalMinutes, "Health check interval (minutes)", Category::kRemediation,
                       "15", 1, 1440,

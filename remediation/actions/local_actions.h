@@ -15,8 +15,8 @@ struct LocalActionConfig {
   // From the policy (XrdpCertKeyType, XrdpCertValidityDays).
   std::string key_type = "rsa2048";
   int validity_days = 365;
-  std::string key_access = "file-group";  // XrdpKeyAccess
-  std::string key_group = "ssl-cert";     // XrdpKeyGroup
+  std::string key_access = "auto";     // XrdpKeyAccess
+  std::string key_group = "ssl-cert";  // XrdpKeyGroup
   std::string hostname;
 };
 

@@ -56,11 +56,26 @@ Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::Sy
     }
   std::stable_sort(plan.begin(), plan.end(),
                    [](const auto* a, const auto* b) { return a->order < b->order; });
+  // Nothing is changed through a file the inspection refused.
+  std::erase_if(plan, [&](const ActionDefinition* a) {
+    for (const auto& refused : state.refused_paths)
+      if (std::find(a->needs_trusted.begin(), a->needs_trusted.end(), refused.role) !=
+          a->needs_trusted.end()) {
+        result.held.push_back({a->id, refused.role, refused.path, refused.reason});
+        return true;
+      }
+    return false;
+  });
   // A service that is started needs no restart.
   bool starts =
       std::any_of(plan.begin(), plan.end(), [](const auto* a) { return a->id == "start-rdp-service"; });
+  auto subsumed = [&](const ActionDefinition* a) {
+    return std::any_of(plan.begin(), plan.end(), [&](const ActionDefinition* other) {
+      return std::find(other->subsumes.begin(), other->subsumes.end(), a->id) != other->subsumes.end();
+    });
+  };
   for (const auto* a : plan)
-    if (!(starts && a->id == "restart-rdp-service")) result.actions.push_back(a->id);
+    if (!(starts && a->id == "restart-rdp-service") && !subsumed(a)) result.actions.push_back(a->id);
   for (const auto& s : symptoms)
     if (!confirmed_symptoms.count(s.definition->id)) result.unconfirmed.push_back(s);
   return result;
@@ -93,9 +108,16 @@ nlohmann::ordered_json diagnosis_to_json(const Diagnosis& d, const DiagnosisCata
   }
   auto hints = Json::array();
   for (const auto& s : d.unconfirmed) hints.push_back({{"symptom", s.definition->id}, {"count", s.count}});
-  return {{"findings", std::move(findings)},
-          {"actions", std::move(actions)},
-          {"unconfirmed_symptoms", std::move(hints)}};
+  Json out = {{"findings", std::move(findings)},
+              {"actions", std::move(actions)},
+              {"unconfirmed_symptoms", std::move(hints)}};
+  if (!d.held.empty()) {
+    auto held = Json::array();
+    for (const auto& h : d.held)
+      held.push_back({{"action", h.action}, {"role", h.role}, {"path", h.path}, {"reason", h.reason}});
+    out["held_actions"] = std::move(held);
+  }
+  return out;
 }
 
 }  // namespace rdpmend::diagnosis

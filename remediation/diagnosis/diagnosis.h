@@ -20,9 +20,18 @@ struct Finding {
   std::vector<events::SymptomReport> symptoms;                // the recent symptoms pointing here
 };
 
+// An action the findings call for that is not proposed: a file it needs was refused (docs/SECURITY.md).
+struct HeldAction {
+  std::string action;
+  std::string role;  // the refused file's role
+  std::string path;
+  std::string reason;  // the refusal id
+};
+
 struct Diagnosis {
   std::vector<Finding> findings;                   // most severe first
   std::vector<std::string> actions;                // ordered, each once
+  std::vector<HeldAction> held;                    // called for, but held back by a refused file
   std::vector<events::SymptomReport> unconfirmed;  // symptoms no state confirms (hints only)
 };
 

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "catalog/diagnosis_catalog_data.h"
+#include "inspect/host_state.h"
 
 namespace rdpmend::diagnosis {
 namespace {
@@ -99,14 +100,24 @@ DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
   int i = 0;
   for (const auto& a : root["actions"]) {
     std::string where = "actions[" + std::to_string(i++) + "]";
-    check_keys(a, where, {"id", "order", "summary"});
-    ActionDefinition def{string_at(a, "id", where), 0, string_at(a, "summary", where)};
+    check_keys(a, where, {"id", "order", "summary", "needs_trusted", "subsumes"});
+    ActionDefinition def{string_at(a, "id", where), 0, string_at(a, "summary", where), {}, {}};
+    if (a.contains("needs_trusted")) def.needs_trusted = strings_at(a, "needs_trusted", where);
+    for (const auto& role : def.needs_trusted)
+      if (std::find_if(std::begin(inspect::kRoles), std::end(inspect::kRoles),
+                       [&](const char* known) { return role == known; }) == std::end(inspect::kRoles))
+        throw Bad{where, "'needs_trusted' role '" + role + "' is not a file role of the host state"};
+    if (a.contains("subsumes")) def.subsumes = strings_at(a, "subsumes", where);
     if (!a.contains("order") || !a["order"].is_number_integer())
       throw Bad{where, "'order' must be a whole number"};
     def.order = a["order"].get<int>();
     if (!action_ids.insert(def.id).second) throw Bad{where, "duplicate action '" + def.id + "'"};
     catalog.actions.push_back(def);
   }
+  for (const auto& def : catalog.actions)
+    for (const auto& other : def.subsumes)
+      if (!action_ids.count(other))
+        throw Bad{"actions", def.id + " subsumes '" + other + "', which is not defined"};
   if (!root.contains("findings") || !root["findings"].is_array())
     throw Bad{"catalog", "'findings' must be a list"};
   std::set<std::string> finding_ids;

@@ -26,6 +26,10 @@ struct ActionDefinition {
   std::string id;
   int order = 0;  // plans run actions by this order: key permissions, certificate, firewall, service last
   std::string summary;
+  // The files it reads or changes, by role (inspect::kRoles): a refused one holds the action back.
+  std::vector<std::string> needs_trusted;
+  // Actions it makes needless when both are planned (a new certificate pair comes with a readable key).
+  std::vector<std::string> subsumes;
 };
 
 struct FindingRule {

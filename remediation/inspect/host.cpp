@@ -19,6 +19,12 @@ HostState inspect_host(Host& host, std::chrono::system_clock::time_point now, in
   if (!state.listener.error.empty()) state.errors.push_back("listener settings: " + state.listener.error);
   state.certificate = host.certificate->inspect(state.listener, now, expiring_within_days);
   if (!state.certificate.error.empty()) state.errors.push_back("certificate: " + state.certificate.error);
+  for (auto* refused : {&state.listener.refused, &state.certificate.refused}) {
+    state.refused_paths.insert(state.refused_paths.end(), refused->begin(), refused->end());
+    refused->clear();
+  }
+  if (host.trust_checks)
+    for (auto& refused : host.trust_checks()) state.refused_paths.push_back(std::move(refused));
   state.machinekeys_acl = host.key_access->machinekeys_folder();
   if (state.machinekeys_acl && !state.machinekeys_acl->file.error.empty())
     state.errors.push_back("MachineKeys folder: " + state.machinekeys_acl->file.error);

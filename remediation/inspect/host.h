@@ -26,6 +26,9 @@ struct Host {
   std::unique_ptr<KeyAccessInspector> key_access;
   std::unique_ptr<FirewallInspector> firewall;
   std::unique_ptr<ServiceInspector> services;
+  // What else the host's actions would trust, checked at each inspection (xrdp: the restart program;
+  // sim: the snapshot's refused paths). Empty: nothing.
+  std::function<std::vector<RefusedPath>()> trust_checks;
   // The probe of the host's own listener (local hosts: probe::run_probe; sim: the snapshot's result).
   std::function<std::optional<SelfProbe>(const ListenerSettings&)> probe_listener;
 };
@@ -37,6 +40,7 @@ SelfProbe probe_local_listener(const ListenerSettings& listener);
 struct LocalHostConfig {
   std::string xrdp_ini = "/etc/xrdp/xrdp.ini";
   std::string xrdp_user = "xrdp";
+  std::vector<std::string> restart_command;  // xrdp: checked under the trust rule at each inspection
   // Windows: the registry root the listener settings are read from (tests point it elsewhere).
   std::string terminal_server_key = "SYSTEM\\CurrentControlSet\\Control\\Terminal Server";
 };

@@ -25,6 +25,30 @@ struct FileState {
   std::string error;
 };
 
+// A file the inspection refused to trust or to use (docs/SECURITY.md): nothing is changed through it, and
+// the actions that would go through it are held back (diagnosis.json: an action's "needs_trusted").
+struct RefusedPath {
+  std::string role;       // what the file is for: one of the kRole* ids below
+  std::string path;       // the path as configured
+  std::string reason;     // security::refusal_id (untrusted-owner, ...) or kNotACertificate / kNotAPrivateKey
+  std::string component;  // the component that failed, with its facts
+  std::string owner;
+  std::string group;
+  std::optional<std::uint32_t> mode;
+  std::string detail;
+};
+
+// The roles of the files the inspection reads (RefusedPath::role, diagnosis.json "needs_trusted").
+inline constexpr const char* kRoleListenerSettings = "listener-settings";  // xrdp.ini
+inline constexpr const char* kRoleCertificate = "certificate";
+inline constexpr const char* kRoleKey = "key";
+inline constexpr const char* kRoleRestartProgram = "restart-program";
+inline constexpr const char* kRoles[] = {kRoleListenerSettings, kRoleCertificate, kRoleKey,
+                                         kRoleRestartProgram};
+// Content refusals (RefusedPath::reason) beside the trust rule's own.
+inline constexpr const char* kNotACertificate = "not-a-certificate";
+inline constexpr const char* kNotAPrivateKey = "not-a-private-key";
+
 struct ListenerCertificate {
   // Where the listener's certificate comes from: "self-signed" (LocalMachine\Remote Desktop),
   // "configured" (SSLCertificateSHA1Hash), "template" (Group Policy), "xrdp-ini".
@@ -35,6 +59,7 @@ struct ListenerCertificate {
   FileState key;                    // the private key file
   std::optional<bool> key_matches;  // the key belongs to the certificate
   std::string error;
+  std::vector<RefusedPath> refused;  // moved into HostState::refused_paths by inspect_host
 };
 
 // An ACL compared with its documented default (MachineKeys: O:SYG:SYD:PAI(A;;0x12019f;;;WD)(A;;FA;;;BA)).
@@ -80,6 +105,7 @@ struct ListenerSettings {
   std::string certificate_path;              // xrdp.ini certificate / key_file (resolved)
   std::string key_path;
   std::string error;
+  std::vector<RefusedPath> refused;  // moved into HostState::refused_paths by inspect_host
 };
 
 // The probe of the host's own listener, as far as diagnosis needs it.
@@ -100,6 +126,7 @@ struct HostState {
   std::vector<ServiceState> services;
   ListenerSettings listener;
   std::optional<SelfProbe> self_probe;
+  std::vector<RefusedPath> refused_paths;
   std::vector<std::string> errors;  // what could not be inspected, and why
 
   const ServiceState* service(const std::string& name) const;

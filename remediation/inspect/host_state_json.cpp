@@ -2,10 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "probe/probe_json.h"
+#include "security/trusted_file.h"
 
 namespace rdpmend::inspect {
 namespace {
@@ -240,6 +239,23 @@ HostState state_from(const In& j) {
     read_strings(*p, "causes", "/self_probe", probe.causes);
     s.self_probe = probe;
   }
+  if (const In* list = member(j, "refused_paths", root)) {
+    if (!list->is_array()) throw Bad{"/refused_paths", "must be a list"};
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string p = "/refused_paths/" + std::to_string(i);
+      const In& r = (*list)[i];
+      RefusedPath refused;
+      read(r, "role", p, refused.role);
+      read(r, "path", p, refused.path);
+      read(r, "reason", p, refused.reason);
+      read(r, "component", p, refused.component);
+      read(r, "owner", p, refused.owner);
+      read(r, "group", p, refused.group);
+      read_opt(r, "mode", p, refused.mode);
+      read(r, "detail", p, refused.detail);
+      s.refused_paths.push_back(std::move(refused));
+    }
+  }
   read_strings(j, "errors", root, s.errors);
   return s;
 }
@@ -296,6 +312,19 @@ Json host_state_to_json(const HostState& s) {
                                         {"verdict", s.self_probe->verdict},
                                         {"causes", s.self_probe->causes}}
                                  : Json(nullptr);
+  if (!s.refused_paths.empty()) {  // absent when nothing was refused: snapshots from before stay the same
+    auto refused = Json::array();
+    for (const auto& r : s.refused_paths)
+      refused.push_back({{"role", r.role},
+                         {"path", r.path},
+                         {"reason", r.reason},
+                         {"component", r.component},
+                         {"owner", r.owner},
+                         {"group", r.group},
+                         {"mode", opt(r.mode)},
+                         {"detail", r.detail}});
+    j["refused_paths"] = std::move(refused);
+  }
   j["errors"] = s.errors;
   return j;
 }
@@ -311,16 +340,12 @@ Result<HostState> host_state_from_json(const nlohmann::json& json, const std::st
 }
 
 Result<HostState> load_snapshot(const std::filesystem::path& path) {
-  constexpr std::uintmax_t kMaxSnapshotBytes = 4 * 1024 * 1024;
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path, ec);
-  if (ec) return Error{"read host snapshot", path.string(), ec.message()};
-  if (size > kMaxSnapshotBytes) return Error{"read host snapshot", path.string(), "larger than 4 MiB"};
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"read host snapshot", path.string(), "cannot open"};
-  std::stringstream text;
-  text << in.rdbuf();
-  auto json = nlohmann::json::parse(text.str(), nullptr, false);
+  // A snapshot steers what the sim actions write back, so it is read like a configuration file.
+  constexpr std::size_t kMaxSnapshotBytes = 4 * 1024 * 1024;
+  const std::string name = std::filesystem::absolute(path).string();
+  auto text = security::read_trusted_file(name, kMaxSnapshotBytes);
+  if (!text) return text.error().to_error("read host snapshot");
+  auto json = nlohmann::json::parse(text.value(), nullptr, false);
   if (json.is_discarded()) return Error{"read host snapshot", path.string(), "not valid JSON"};
   return host_state_from_json(json, path.string());
 }

@@ -175,6 +175,16 @@ bool is_outcome(ActionState state) {
 Result<Journal> Journal::open(const std::string& path, Options options) {
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
+  // SQLite takes an empty file for an empty database: re-creating a journal that is there would lose its
+  // history, backups and breaker state, so one that is empty (with no write-ahead log holding its pages) is
+  // an error for an administrator to look at. Only a missing journal is created.
+  std::error_code wal_missing;
+  const auto wal_size = std::filesystem::file_size(path + "-wal", wal_missing);
+  if (existed && std::filesystem::file_size(path, ec) == 0 && !ec && (wal_missing || wal_size == 0))
+    return Error{
+        "open the journal", path,
+        "refused: the journal exists but is empty (it is never re-created: move it away to start a new "
+        "one)"};
   auto opened = open_once(path, options);
   if (!opened || existed) return opened;
   // A new database: SQLite made its -wal and -shm while switching to WAL, with the folder's permissions.

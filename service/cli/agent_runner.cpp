@@ -1,16 +1,14 @@
 #include "cli/agent_runner.h"
 
-#include <csignal>
-
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "agent/agent.h"
 #include "cli/exit_codes.h"
 #include "cli/host_privilege.h"
 #include "cli/logging.h"
+#include "cli/stop_signals.h"
 
 namespace rdpmend::cli {
 
@@ -66,24 +64,13 @@ int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
         std::chrono::duration<double>(args.health_seconds));
   agent::Agent agent(io, std::move(deps), config);
 
-  boost::asio::signal_set signals(io);
-  auto stop = [&] {
-    boost::system::error_code ignored;
-    signals.cancel(ignored);
-    agent.stop();
-  };
-  if (args.handle_signals) {
-    signals.add(SIGINT);
-    signals.add(SIGTERM);
-    signals.async_wait([&](boost::system::error_code ec, int signal) {
-      if (ec) return;
-      spdlog::info("signal {}: stopping", signal);
-      stop();
-    });
-  }
+  auto stop = [&] { agent.stop(); };
+  std::optional<StopSignals> signals;
+  if (args.handle_signals) signals.emplace(io, stop);
   agent.start();
   if (started) started([&io, &stop] { boost::asio::post(io, stop); });
   io.run();
+  if (signals) signals->stopped();
   auto stats = agent.stats();
   spdlog::info(
       "events {}, symptoms {}, passes {} ({} held off), actions succeeded {}, failed or rolled back {}",

@@ -4,6 +4,8 @@
 
 #include <toml++/toml.h>
 
+#include "security/trusted_file.h"
+
 namespace rdpmend::cli {
 namespace {
 
@@ -30,31 +32,17 @@ Result<std::vector<std::string>> read_argv(const toml::node& node, const std::st
 
 }  // namespace
 
-std::string resolve_config_path(const std::string& requested) {
-  if (!requested.empty()) return requested;
-  std::error_code ec;
-  return std::filesystem::exists(kDefaultConfigPath, ec) ? std::string(kDefaultConfigPath) : std::string();
-}
-
-Result<ConfigFile> load_config_file(const std::string& requested) {
+Result<ConfigFile> parse_config_text(const std::string& text, const std::string& path) {
   ConfigFile config;
-  std::string path = requested;
-  std::error_code ec;
-  if (path.empty()) {
-    if (!std::filesystem::exists(kDefaultConfigPath, ec)) return config;
-    path = kDefaultConfigPath;
-  }
-  if (!std::filesystem::is_regular_file(path, ec))
-    return Error{"read configuration", path, "not a readable file"};
-  if (auto owned = check_config_ownership(path); !owned) return owned.error();
   toml::table table;
   try {
-    table = toml::parse_file(path);
+    table = toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return Error{"read configuration", path,
                  std::string(e.description()) + " at line " + std::to_string(e.source().begin.line)};
   }
   config.path = path;
+  config.text = text;
   if (auto* xrdp = table["xrdp"].as_table()) {
     for (auto&& [key, value] : *xrdp) {
       std::string k(key.str());
@@ -64,19 +52,41 @@ Result<ConfigFile> load_config_file(const std::string& requested) {
         config.xrdp.restart = std::move(argv).value();
         continue;
       }
-      auto* text = value.as_string();
-      if (!text) return Error{"read configuration", path, "[xrdp] " + k + " must be a string"};
+      auto* text_value = value.as_string();
+      if (!text_value) return Error{"read configuration", path, "[xrdp] " + k + " must be a string"};
       if (k == "ini")
-        config.xrdp.ini = text->get();
+        config.xrdp.ini = text_value->get();
       else if (k == "log")
-        config.xrdp.log = text->get();
+        config.xrdp.log = text_value->get();
       else if (k == "user")
-        config.xrdp.user = text->get();
+        config.xrdp.user = text_value->get();
       else
         return Error{"read configuration", path, "[xrdp] has no setting '" + k + "'"};
     }
   }
   return config;
+}
+
+Result<ConfigFile> load_config_file(const std::string& requested) {
+  std::string path = requested.empty() ? std::string(kDefaultConfigPath) : requested;
+  if (!path.starts_with("/")) {
+    std::error_code ec;
+    path = std::filesystem::absolute(path, ec).string();
+  }
+  auto text = security::read_trusted_file(path);
+  if (!text) {
+    // Only the default location is optional: a file named on the command line must be there.
+    if (requested.empty() && text.error().reason == security::Refusal::kNotFound) return ConfigFile{};
+    return text.error().to_error("read configuration");
+  }
+  return parse_config_text(text.value(), path);
+}
+
+policy::SourceOptions policy_sources_for(const ConfigFile& config) {
+  policy::SourceOptions sources;
+  sources.config_path = config.path;
+  sources.config_text = config.text;
+  return sources;
 }
 
 }  // namespace rdpmend::cli

@@ -1,7 +1,9 @@
 #pragma once
 // The Linux configuration file (/etc/rdpmend/rdpmend.toml or --config FILE): where xrdp's files are.
-// The policy values join it with the remediation engine. Running as root, a file that anyone but root
-// could change is refused: it steers what a root process inspects.
+// The policy values join it with the remediation engine. It steers what a root process inspects and
+// changes, so it is read once, under the trust rule (security/trusted_file.h: every component root's or
+// this account's, nothing writable by others, a regular file, at most 1 MiB), and both its [xrdp] and
+// [policy] tables are parsed from those same bytes.
 
 #include <string>
 #include <vector>
@@ -25,16 +27,16 @@ struct XrdpConfig {
 struct ConfigFile {
   XrdpConfig xrdp;
   std::string path;  // empty: built-in defaults (no file)
+  std::string text;  // the bytes read (the [policy] table is parsed from them)
 };
-
-// Refuses a file that someone other than root could change, when running as root (linux/); Windows
-// reads its settings from the registry, where Group Policy's ACLs apply (windows/).
-Result<Ok> check_config_ownership(const std::string& path);
-
-// The file a command reads: `requested`, else the default path if it exists, else none ("").
-std::string resolve_config_path(const std::string& requested);
 
 // `path` empty: the default path if it exists, else defaults.
 Result<ConfigFile> load_config_file(const std::string& path);
+
+// The [xrdp] table of a configuration's text (`path` names it in errors). No I/O: the fuzz target's entry.
+Result<ConfigFile> parse_config_text(const std::string& text, const std::string& path);
+
+// The policy's local source: the [policy] table of the same bytes.
+policy::SourceOptions policy_sources_for(const ConfigFile& config);
 
 }  // namespace rdpmend::cli

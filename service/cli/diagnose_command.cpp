@@ -58,6 +58,7 @@ Result<Inspected> inspect(const DiagnoseArgs& args) {
     inspect::LocalHostConfig local;
     local.xrdp_ini = config.value().xrdp.ini;
     local.xrdp_user = config.value().xrdp.user;
+    local.restart_command = config.value().xrdp.restart;
     auto made = inspect::make_local_host(local);
     if (!made) return made.error();
     host = std::move(made).value();

@@ -1,7 +1,6 @@
 #include "cli/engine_setup.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include <spdlog/spdlog.h>
 
@@ -12,21 +11,20 @@
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
 #include "policy_sources.h"
+#include "security/trusted_file.h"
 
 namespace rdpmend::cli {
 namespace {
 
-// Written next to the snapshot and renamed over it, so a crash leaves the old or the new file, whole.
+// Written to a new file (O_EXCL) in the snapshot's folder, which must pass the trust rule, and renamed over
+// it: a crash leaves the old or the new file, whole, and no other account can redirect the write.
 void save_snapshot(const std::filesystem::path& file, const inspect::HostState& state) {
-  auto temporary = file;
-  temporary += ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << inspect::host_state_to_json(state).dump(2) << "\n";
-    out.flush();
-    if (!out) throw std::runtime_error("cannot write the snapshot " + temporary.string());
-  }
-  std::filesystem::rename(temporary, file);
+  const auto absolute = std::filesystem::absolute(file);
+  auto folder = security::open_trusted_folder(absolute.parent_path().string());
+  if (!folder) throw std::runtime_error("cannot write the snapshot: " + folder.error().message());
+  auto written = security::replace_in_folder(folder.value(), absolute.filename().string(),
+                                             inspect::host_state_to_json(state).dump(2) + "\n");
+  if (!written) throw std::runtime_error(written.error().message());
 }
 
 }  // namespace
@@ -37,9 +35,7 @@ Result<Engine> make_engine(const EngineOptions& options) {
   if (!config) return config.error();
   engine.config = std::move(config).value();
 
-  policy::SourceOptions sources;
-  sources.config_path = resolve_config_path(options.config);
-  engine.policy = policy::load_policy(sources);
+  engine.policy = policy::load_policy(policy_sources_for(engine.config));
 
   if (options.host.starts_with("sim:")) {
     std::filesystem::path file = options.host.substr(4);
@@ -56,6 +52,7 @@ Result<Engine> make_engine(const EngineOptions& options) {
     inspect::LocalHostConfig local;
     local.xrdp_ini = engine.config.xrdp.ini;
     local.xrdp_user = engine.config.xrdp.user;
+    local.restart_command = engine.config.xrdp.restart;
     auto made = inspect::make_local_host(local);
     if (!made) return made.error();
     engine.host = std::move(made).value();

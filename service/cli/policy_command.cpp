@@ -131,8 +131,14 @@ int run_policy_template(const PolicyTemplateOptions& options, std::ostream& out)
 }
 
 int run_policy_show(const PolicyShowOptions& options, std::ostream& out) {
+  auto config = load_config_file(options.config);
   policy::SourceOptions sources;
-  sources.config_path = resolve_config_path(options.config);
+  if (config) {
+    sources = policy_sources_for(config.value());
+  } else {  // shown as a source that could not be read: Mode is capped at Observe
+    sources.config_path = config.error().object;
+    sources.config_error = config.error().detail;
+  }
   auto p = policy::load_policy(sources);
   if (options.json)
     print_json(p, sources.config_path, out);

@@ -167,3 +167,66 @@ assert a['outcome'] == 'precondition-failed' and 'not to XrdpKeyGroup' in a['det
     "fix key-group:$why"
 }
 key_group_case
+
+# The stock Debian/Ubuntu layout: /etc/xrdp/key.pem and cert.pem are links to the snakeoil pair, the key
+# root:ssl-cert 0640 in a root:ssl-cert 0710 folder, and the xrdp user is not in ssl-cert. With Mode Auto and
+# the default XrdpKeyAccess (auto) the repair is group membership and a restart, never a change of the shared
+# key: probe ok, the key's owner, group, mode and bytes unchanged. The group membership is put back after.
+snakeoil_case() {
+  local dir=$work/fix-snakeoil group=rdpmend-e2e-sslcert ok=1 why=""
+  groupadd "$group" 2>/dev/null || true
+  gpasswd -d xrdp "$group" >/dev/null 2>&1
+  xrdp_new_instance "$dir" healthy
+  local port=$XRDP_PORT
+  mkdir -p "$dir/ssl/private" "$dir/ssl/certs"
+  mv "$dir/key.pem" "$dir/ssl/private/ssl-cert-snakeoil.key"
+  mv "$dir/cert.pem" "$dir/ssl/certs/ssl-cert-snakeoil.pem"
+  chown root:"$group" "$dir/ssl/private" "$dir/ssl/private/ssl-cert-snakeoil.key"
+  chmod 710 "$dir/ssl/private"
+  chmod 640 "$dir/ssl/private/ssl-cert-snakeoil.key"
+  chown root:root "$dir/ssl/certs/ssl-cert-snakeoil.pem"
+  ln -s "$dir/ssl/private/ssl-cert-snakeoil.key" "$dir/key.pem"
+  ln -s "$dir/ssl/certs/ssl-cert-snakeoil.pem" "$dir/cert.pem"
+  local shared_before
+  shared_before=$(stat -c '%U:%G %a %h' "$dir/ssl/private/ssl-cert-snakeoil.key"; sha256sum <"$dir/ssl/private/ssl-cert-snakeoil.key")
+  # The restart command stops the running instance and starts a new one, as `systemctl restart xrdp` would.
+  xrdp_write_start_script "$dir" "$port"
+  cat >"$dir/restart-xrdp.sh" <<SH
+#!/bin/sh
+[ -f "$dir/running.pid" ] && kill -TERM -- "-\$(cat "$dir/running.pid")" 2>/dev/null
+sleep 0.3
+exec /bin/sh "$dir/start-xrdp.sh"
+SH
+  chmod 700 "$dir/restart-xrdp.sh"
+  xrdp_write_rdpmend_config "$dir" "restart = [\"/bin/sh\", \"$dir/restart-xrdp.sh\"]" '[policy]' 'Mode = "Auto"' \
+    'AllowRestartRdpService = true' 'AllowServiceRestartWithActiveSessions = true' "XrdpKeyGroup = \"$group\""
+  if ! xrdp_start "$dir" "$port"; then
+    e2e_report 0 "" "fix snakeoil: xrdp did not start"
+    return
+  fi
+  echo "$XRDP_PID" >"$dir/running.pid"
+  local args=(--config "$dir/rdpmend.toml" --journal "$dir/journal.db")
+  "$rdpmend" fix --apply --json "${args[@]}" >"$dir/fix.json" 2>"$dir/fix.err"
+  local status=$?
+  python3 -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert 'xrdp-key-unreadable' in j['findings_before'], j['findings_before']
+done = [(a['action'], a['outcome']) for a in j['actions']]
+assert ('repair-rdp-key-acl', 'succeeded') in done and ('restart-rdp-service', 'succeeded') in done, done
+assert j['findings_after'] == [] and j['probe_after'] == 'ok', (j['findings_after'], j['probe_after'])
+" "$dir/fix.json" >"$dir/check.txt" 2>&1 || { ok=0; why+=" $(tail -n 1 "$dir/check.txt") $(head -c 300 "$dir/fix.err")"; }
+  [[ $status == 0 ]] || { ok=0; why+=" fix exit $status"; }
+  "$rdpmend" probe "127.0.0.1:$port" --json >/dev/null || { ok=0; why+=" probe not ok"; }
+  local shared_after
+  shared_after=$(stat -c '%U:%G %a %h' "$dir/ssl/private/ssl-cert-snakeoil.key"; sha256sum <"$dir/ssl/private/ssl-cert-snakeoil.key")
+  [[ $shared_after == "$shared_before" ]] || { ok=0; why+=" the shared key changed: $shared_before -> $shared_after"; }
+  [[ -L $dir/key.pem && -L $dir/cert.pem ]] || { ok=0; why+=" the snakeoil links were replaced"; }
+  xrdp_stop
+  xrdp_kill_started "$dir"
+  gpasswd -d xrdp "$group" >/dev/null 2>&1
+  groupdel "$group" 2>/dev/null
+  e2e_report "$ok" "fix snakeoil: the xrdp user joined the key's group and xrdp restarted; probe ok; the shared key unchanged" \
+    "fix snakeoil:$why"
+}
+snakeoil_case

@@ -78,6 +78,8 @@ echo "-- rdpmend diagnose on real xrdp faults"
 source "$here/diagnose_cases.sh"
 echo "-- rdpmend fix --apply and rollback on real xrdp faults"
 source "$here/fix_cases.sh"
+echo "-- the trust boundary: attacks by the xrdp account change nothing"
+source "$here/adversarial_cases.sh"
 echo "-- rdpmend run (the agent, Auto mode) repairing faults made while it runs"
 source "$here/agent_cases.sh"
 summary

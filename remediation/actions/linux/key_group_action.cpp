@@ -10,6 +10,8 @@
 
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
+#include "security/linux/posix_files.h"
+#include "security/trusted_file.h"
 
 namespace rdpmend::actions {
 namespace {
@@ -104,15 +106,21 @@ class JoinKeyGroup final : public Action {
   Result<unsigned> key_group(const HostState& s) const {
     const std::string& path = s.listener.key_path;
     if (path.empty()) return Error{kId, "", "xrdp.ini names no key file"};
+    for (const auto& r : s.refused_paths)
+      if (r.role == inspect::kRoleKey || r.role == inspect::kRoleListenerSettings)
+        return Error{kId, r.path, "refused (" + r.reason + "): " + r.component};
+    // Followed as xrdp follows it, under the trust rule, and only read.
+    auto file = security::open_trusted_file(path, security::Use::kChange);
+    if (!file) return file.error().to_error(kId);
     struct stat st {};
-    if (stat(path.c_str(), &st) != 0) return Error{kId, path, std::string("stat: ") + std::strerror(errno)};
-    if (!S_ISREG(st.st_mode)) return Error{kId, path, "not a regular file"};
+    if (fstat(security::fd_of(file.value().handle), &st) != 0)
+      return Error{kId, path, std::string("fstat: ") + std::strerror(errno)};
     struct group* g = getgrnam(config_.group.c_str());
     if (!g) return Error{kId, config_.group, "no such group (XrdpKeyGroup)"};
     if (g->gr_gid == 0) return Error{kId, config_.group, "refused: root's group"};
     if (st.st_gid != g->gr_gid)
       return Error{kId, path,
-                   "refused: the key file belongs to group " + inspect::linux_host::group_name(st.st_gid) +
+                   "refused: the key file belongs to group " + security::group_name(st.st_gid) +
                        ", not to XrdpKeyGroup " + config_.group};
     if (!(st.st_mode & S_IRGRP)) return Error{kId, path, "refused: its group cannot read it (mode g-r)"};
     return static_cast<unsigned>(g->gr_gid);
@@ -121,10 +129,85 @@ class JoinKeyGroup final : public Action {
   KeyGroupConfig config_;
 };
 
+class AutoKeyAccess final : public Action {
+ public:
+  AutoKeyAccess(KeyGroupConfig config, std::unique_ptr<Action> file_group)
+      : config_(config),
+        by_group_(std::make_unique<JoinKeyGroup>(std::move(config))),
+        by_file_(std::move(file_group)) {}
+  std::string_view id() const override { return kId; }
+  std::string target(const HostState& s) const override {
+    auto way = choose(s);
+    return way ? way.value()->target(s) : s.listener.key_path;
+  }
+  Status check(const HostState& s) override {
+    auto way = choose(s);
+    if (!way) return way.error();
+    return way.value()->check(s);
+  }
+  Result<Backup> backup(const HostState& s) override {
+    auto way = choose(s);
+    if (!way) return way.error();
+    auto inner = way.value()->backup(s);
+    if (!inner) return inner.error();
+    return Backup{Json{{"way", way.value() == by_group_.get() ? kUserGroup : kFileGroup},
+                       {"backup", std::move(inner).value().data}}};
+  }
+  Status apply(const HostState& s, const Backup& b) override {
+    auto* way = recorded(b);
+    if (!way) return Error{kId, "", "the backup names no way of repair"};
+    return way->apply(s, Backup{b.data.at("backup")});
+  }
+  Status verify(const HostState& after) override {
+    // Both ways are verified the same: the xrdp user can read its key now.
+    return by_group_->verify(after);
+  }
+  Status rollback(const Backup& b) override {
+    auto* way = recorded(b);
+    if (!way) return Error{"roll back key access", "", "the backup names no way of repair"};
+    return way->rollback(Backup{b.data.at("backup")});
+  }
+
+ private:
+  static constexpr const char* kUserGroup = "user-group";
+  static constexpr const char* kFileGroup = "file-group";
+
+  Result<Action*> choose(const HostState& s) const {
+    const auto& key = s.certificate.key;
+    const bool group_reads = key.mode && (*key.mode & 040);
+    if (group_reads && key.group == config_.group) return by_group_.get();
+    auto account = inspect::linux_host::lookup_account(config_.xrdp_user);
+    if (!account) return account.error();
+    const std::string own_group = security::group_name(account.value().gid);
+    if (group_reads && !key.group.empty() && key.group != "root" && key.group != own_group)
+      return Error{kId, s.listener.key_path,
+                   "refused: the key is shared through group " + key.group +
+                       " (other services may use it), so it "
+                       "is never chgrp'd, and the xrdp user may only join XrdpKeyGroup (" +
+                       config_.group + "): set XrdpKeyGroup = \"" + key.group +
+                       "\" to let it join that group"};
+    return by_file_.get();
+  }
+
+  Action* recorded(const Backup& b) const {
+    if (!b.data.is_object() || !b.data.contains("way") || !b.data.contains("backup")) return nullptr;
+    return b.data["way"] == kUserGroup ? by_group_.get() : by_file_.get();
+  }
+
+  KeyGroupConfig config_;
+  std::unique_ptr<Action> by_group_;
+  std::unique_ptr<Action> by_file_;
+};
+
 }  // namespace
 
 std::unique_ptr<Action> make_key_group_action(KeyGroupConfig config) {
   return std::make_unique<JoinKeyGroup>(std::move(config));
+}
+
+std::unique_ptr<Action> make_auto_key_access_action(KeyGroupConfig config,
+                                                    std::unique_ptr<Action> file_group) {
+  return std::make_unique<AutoKeyAccess>(std::move(config), std::move(file_group));
 }
 
 }  // namespace rdpmend::actions

@@ -22,4 +22,11 @@ struct KeyGroupConfig {
 
 std::unique_ptr<Action> make_key_group_action(KeyGroupConfig config);
 
+// XrdpKeyAccess = auto: the way is chosen from the key file as inspected. A key of XrdpKeyGroup that its
+// group may read (Debian's snakeoil key, shared with other services) is repaired by group membership; a
+// key that another group shares is refused (only XrdpKeyGroup may be joined, and a shared key is never
+// chgrp'd); any other key by `file_group` (root:<xrdp's group> 0640). The backup records the way taken.
+std::unique_ptr<Action> make_auto_key_access_action(KeyGroupConfig config,
+                                                    std::unique_ptr<Action> file_group);
+
 }  // namespace rdpmend::actions

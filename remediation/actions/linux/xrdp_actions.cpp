@@ -1,37 +1,29 @@
 #include "actions/linux/xrdp_actions.h"
 
-#include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
 
-#include <openssl/ec.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
-#include <openssl/x509v3.h>
-
+#include "actions/linux/file_backup.h"
 #include "actions/linux/key_group_action.h"
 #include "actions/linux/nft_firewall_action.h"
+#include "actions/linux/self_signed.h"
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
 #include "probe/openssl_util.h"
-#include "util/encoding.h"
+#include "security/linux/posix_files.h"
+#include "security/program_trust.h"
+#include "security/trusted_file.h"
 
 namespace rdpmend::actions {
 namespace {
 
 using inspect::HostState;
 using Json = nlohmann::json;
-
-constexpr std::uintmax_t kMaxFileBytes = 1024 * 1024;
 
 std::string os_error(const char* what) {
   return std::string(what) + ": " + std::strerror(errno);
@@ -48,130 +40,47 @@ Result<unsigned> primary_gid(const std::string& user) {
   return account.value().gid;
 }
 
-// Opens a file to change its metadata without ever following a symlink in its last component.
-class NoFollowFile {
- public:
-  explicit NoFollowFile(const std::string& path)
-      : fd_(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) {}
-  ~NoFollowFile() {
-    if (fd_ >= 0) close(fd_);
-  }
-  NoFollowFile(const NoFollowFile&) = delete;
-  NoFollowFile& operator=(const NoFollowFile&) = delete;
-  int fd() const { return fd_; }
+// The inspection refused a file this action would go through: nothing is changed (docs/SECURITY.md).
+Status not_refused(std::string_view action, const HostState& s, std::initializer_list<const char*> roles) {
+  for (const auto& r : s.refused_paths)
+    for (const char* role : roles)
+      if (r.role == role)
+        return Error{
+            std::string(action), r.path,
+            "refused (" + r.reason + "): " + r.component + (r.detail.empty() ? "" : ": " + r.detail)};
+  return Ok{};
+}
 
- private:
-  int fd_;
-};
+bool parses_as(const std::string& pem, bool certificate) {
+  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return false;
+  if (certificate) return probe::X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) != nullptr;
+  return probe::PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)) != nullptr;
+}
 
-Status set_owner_mode(const std::string& path, unsigned uid, unsigned gid, unsigned mode, const char* what) {
-  NoFollowFile f(path);
-  if (f.fd() < 0)
+// The key file opened for a permission change: a regular file with one name, in folders only root can
+// change, that parses as a private key. Links in its last component are refused: permissions are never
+// changed through a link (Debian's snakeoil link is repaired by group membership: key_group_action.h).
+Result<security::TrustedFile> open_key_to_change(const std::string& path, const char* what) {
+  auto entry = security::open_trusted_entry(path);
+  if (!entry) return entry.error().to_error(what);
+  if (!entry.value().facts) return Error{what, path, "the key file does not exist"};
+  if (entry.value().facts->kind == security::ComponentFacts::Kind::kSymlink)
     return Error{
         what, path,
-        errno == ELOOP ? "it is a symlink: permissions are never changed through a link" : os_error("open")};
-  struct stat st {};
-  if (fstat(f.fd(), &st) != 0 || !S_ISREG(st.st_mode)) return Error{what, path, "not a regular file"};
-  if (fchown(f.fd(), uid, gid) != 0) return Error{what, path, os_error("fchown")};
-  if (fchmod(f.fd(), mode) != 0) return Error{what, path, os_error("fchmod")};
-  return Ok{};
-}
-
-// --- a file's prior state, enough to put it back exactly (contents, owner, mode, or the link itself) ---
-
-Json save_file(const std::string& path) {
-  Json j{{"path", path}};
-  struct stat st {};
-  if (lstat(path.c_str(), &st) != 0) {
-    j["kind"] = "absent";
-    return j;
-  }
-  j["uid"] = st.st_uid;
-  j["gid"] = st.st_gid;
-  j["mode"] = st.st_mode & 07777;
-  if (S_ISLNK(st.st_mode)) {
-    std::error_code ec;
-    j["kind"] = "symlink";
-    j["target"] = std::filesystem::read_symlink(path, ec).string();
-    return j;
-  }
-  j["kind"] = "file";
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  std::string text = bytes.str();
-  j["content_hex"] = util::to_hex(std::vector<std::uint8_t>(text.begin(), text.end()));
-  return j;
-}
-
-std::string temp_beside(const std::string& path) {
-  std::random_device rd;
-  return path + ".rdpmend-" + std::to_string(rd()) + ".tmp";
-}
-
-// Writes bytes to a new file beside `path` with owner and mode set before any byte is written, then
-// renames it over `path` (rename replaces a symlink itself, never its target).
-Status write_atomically(const std::string& path, const std::string& bytes, unsigned uid, unsigned gid,
-                        unsigned mode) {
-  std::string tmp = temp_beside(path);
-  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0) return Error{"write file", tmp, os_error("open")};
-  auto fail = [&](const char* step) -> Status {
-    Error e{"write file", path, os_error(step)};
-    close(fd);
-    unlink(tmp.c_str());
-    return e;
-  };
-  if (fchown(fd, uid, gid) != 0) return fail("fchown");
-  if (fchmod(fd, mode) != 0) return fail("fchmod");
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("write");
-    done += static_cast<std::size_t>(n);
-  }
-  if (fsync(fd) != 0) return fail("fsync");
-  close(fd);
-  if (rename(tmp.c_str(), path.c_str()) != 0) {
-    Error e{"write file", path, os_error("rename")};
-    unlink(tmp.c_str());
-    return e;
-  }
-  auto dir = std::filesystem::path(path).parent_path();
-  int dfd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    fsync(dfd);
-    close(dfd);
-  }
-  return Ok{};
-}
-
-Status restore_file(const Json& saved) {
-  const std::string path = saved.at("path").get<std::string>();
-  const std::string kind = saved.at("kind").get<std::string>();
-  if (kind == "absent") {
-    struct stat st {};
-    if (lstat(path.c_str(), &st) == 0 && unlink(path.c_str()) != 0)
-      return Error{"restore file", path, os_error("unlink")};
-    return Ok{};
-  }
-  if (kind == "symlink") {
-    std::string tmp = temp_beside(path);
-    if (symlink(saved.at("target").get<std::string>().c_str(), tmp.c_str()) != 0)
-      return Error{"restore link", path, os_error("symlink")};
-    if (lchown(tmp.c_str(), saved.at("uid").get<unsigned>(), saved.at("gid").get<unsigned>()) != 0 ||
-        rename(tmp.c_str(), path.c_str()) != 0) {
-      Error e{"restore link", path, os_error("rename")};
-      unlink(tmp.c_str());
-      return e;
-    }
-    return Ok{};
-  }
-  auto bytes = util::from_hex(saved.at("content_hex").get<std::string>());
-  if (!bytes) return Error{"restore file", path, "the backup is damaged"};
-  return write_atomically(path, std::string(bytes->begin(), bytes->end()), saved.at("uid").get<unsigned>(),
-                          saved.at("gid").get<unsigned>(), saved.at("mode").get<unsigned>());
+        "it is a symlink: permissions are never changed through a link (XrdpKeyAccess auto or "
+        "user-group repairs a shared key by group membership; regenerate-rdp-cert writes real files)"};
+  auto file = security::open_trusted_file(path, security::Use::kChange);
+  if (!file) return file.error().to_error(what);
+  if (file.value().facts.links != 1)
+    return Error{what, path,
+                 "refused (hard-linked): it has " + std::to_string(file.value().facts.links) +
+                     " names, so its permissions are never changed"};
+  auto pem = security::read_all(file.value());
+  if (!pem) return pem.error().to_error(what);
+  if (!parses_as(pem.value(), false))
+    return Error{what, path, "refused (not-a-private-key): it is not a PEM private key"};
+  return std::move(file).value();
 }
 
 // --- repair-rdp-key-acl ---
@@ -184,32 +93,37 @@ class RepairKeyAcl final : public Action {
 
   Status check(const HostState& s) override {
     if (auto root = need_root(id()); !root) return root;
-    const auto& key = s.certificate.key;
-    if (s.listener.key_path.empty() || !key.exists)
+    if (auto ok = not_refused(id(), s, {inspect::kRoleListenerSettings, inspect::kRoleKey}); !ok) return ok;
+    if (s.listener.key_path.empty() || !s.certificate.key.exists)
       return Error{std::string(id()), s.listener.key_path, "the key file does not exist"};
-    if (key.is_link)
-      return Error{std::string(id()), key.path,
-                   "it is a symlink: permissions are never changed through a link (regenerate-rdp-cert "
-                   "writes real files)"};
+    // A key that is not the certificate's is replaced with it (regenerate-rdp-cert), never made readable.
+    if (s.certificate.key_matches == false)
+      return Error{std::string(id()), s.listener.key_path, "the key does not belong to the certificate"};
+    if (auto key = open_key_to_change(s.listener.key_path, "repair key permissions"); !key)
+      return key.error();
     if (auto gid = primary_gid(config_.xrdp_user); !gid) return gid.error();
     return Ok{};
   }
 
   Result<Backup> backup(const HostState& s) override {
+    auto key = open_key_to_change(s.listener.key_path, "back up key permissions");
+    if (!key) return key.error();
     struct stat st {};
-    if (lstat(s.listener.key_path.c_str(), &st) != 0)
-      return Error{"back up key permissions", s.listener.key_path, os_error("lstat")};
+    if (fstat(security::fd_of(key.value().handle), &st) != 0)
+      return Error{"back up key permissions", s.listener.key_path, os_error("fstat")};
     return Backup{{{"path", s.listener.key_path},
                    {"uid", st.st_uid},
                    {"gid", st.st_gid},
-                   {"mode", st.st_mode & 07777}}};
+                   {"mode", st.st_mode & 07777},
+                   {"device", key.value().identity.device},
+                   {"object", key.value().identity.object}}};
   }
 
-  Status apply(const HostState& s, const Backup&) override {
+  Status apply(const HostState& s, const Backup& b) override {
     auto gid = primary_gid(config_.xrdp_user);
     if (!gid) return gid.error();
     // root owns it, the xrdp user's group reads it, nobody else: never wider than that.
-    return set_owner_mode(s.listener.key_path, 0, gid.value(), 0640, "repair key permissions");
+    return set_owner_mode(s.listener.key_path, b.data, 0, gid.value(), 0640, "repair key permissions");
   }
 
   Status verify(const HostState& after) override {
@@ -223,7 +137,7 @@ class RepairKeyAcl final : public Action {
 
   Status rollback(const Backup& b) override {
     try {
-      return set_owner_mode(b.data.at("path").get<std::string>(), b.data.at("uid").get<unsigned>(),
+      return set_owner_mode(b.data.at("path").get<std::string>(), b.data, b.data.at("uid").get<unsigned>(),
                             b.data.at("gid").get<unsigned>(), b.data.at("mode").get<unsigned>(),
                             "roll back key permissions");
     } catch (const Json::exception& e) {
@@ -232,72 +146,44 @@ class RepairKeyAcl final : public Action {
   }
 
  private:
+  // Through a descriptor opened now under the trust rule, and only on the file the backup was taken of.
+  static Status set_owner_mode(const std::string& path, const Json& backup, unsigned uid, unsigned gid,
+                               unsigned mode, const char* what) {
+    auto key = open_key_to_change(path, what);
+    if (!key) return key.error();
+    if (backup.contains("device") &&
+        security::FileIdentity{backup.at("device").get<std::uint64_t>(),
+                               backup.at("object").get<std::uint64_t>()} != key.value().identity)
+      return Error{what, path,
+                   "refused (changed): it is not the file the backup was taken of; nothing was changed"};
+    const int fd = security::fd_of(key.value().handle);
+    if (fchown(fd, uid, gid) != 0) return Error{what, path, os_error("fchown")};
+    if (fchmod(fd, mode) != 0) return Error{what, path, os_error("fchmod")};
+    return Ok{};
+  }
+
   XrdpActionConfig config_;
 };
 
 // --- regenerate-rdp-cert ---
 
-Result<probe::PkeyPtr> make_key(const std::string& type) {
-  probe::PkeyPtr key;
-  if (type == "rsa2048")
-    key.reset(EVP_RSA_gen(2048));
-  else if (type == "rsa3072")
-    key.reset(EVP_RSA_gen(3072));
-  else if (type == "rsa4096")
-    key.reset(EVP_RSA_gen(4096));
-  else if (type == "ec-p256")
-    key.reset(EVP_EC_gen("P-256"));
-  else if (type == "ec-p384")
-    key.reset(EVP_EC_gen("P-384"));
-  else
-    return Error{"generate key", type, "unknown key type (rsa2048, rsa3072, rsa4096, ec-p256, ec-p384)"};
-  if (!key) return Error{"generate key", type, probe::openssl_error_text()};
-  return key;
-}
-
-void add_extension(X509* cert, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
-  if (X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value)) {
-    X509_add_ext(cert, ext, -1);
-    X509_EXTENSION_free(ext);
-  }
-}
-
-struct NewPair {
-  std::string cert_pem;
-  std::string key_pem;
-};
-
-Result<NewPair> make_self_signed(const XrdpActionConfig& c) {
-  auto key = make_key(c.key_type);
-  if (!key) return key.error();
-  probe::X509Ptr cert(X509_new());
-  if (!cert) return Error{"make certificate", c.hostname, probe::openssl_error_text()};
-  X509_set_version(cert.get(), 2);
-  unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
-  serial[0] &= 0x7F;  // a positive serial
-  probe::BignumPtr bn(BN_bin2bn(serial, sizeof serial, nullptr));
-  BN_to_ASN1_INTEGER(bn.get(), X509_get_serialNumber(cert.get()));
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -300);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(c.validity_days) * 86400);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(c.hostname.c_str()), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
-  X509_set_pubkey(cert.get(), key.value().get());
-  add_extension(cert.get(), NID_subject_alt_name, ("DNS:" + c.hostname).c_str());
-  add_extension(cert.get(), NID_ext_key_usage, "serverAuth");
-  add_extension(cert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
-  add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE");
-  if (X509_sign(cert.get(), key.value().get(), EVP_sha256()) <= 0)
-    return Error{"sign certificate", c.hostname, probe::openssl_error_text()};
-  probe::BioPtr cb(BIO_new(BIO_s_mem())), kb(BIO_new(BIO_s_mem()));
-  if (!cb || !kb || PEM_write_bio_X509(cb.get(), cert.get()) != 1 ||
-      PEM_write_bio_PrivateKey(kb.get(), key.value().get(), nullptr, nullptr, 0, nullptr, nullptr) != 1)
-    return Error{"encode certificate", c.hostname, probe::openssl_error_text()};
-  return NewPair{probe::bio_text(cb.get()), probe::bio_text(kb.get())};
+// A certificate or key entry may be replaced when it is missing, a link (the link is replaced, never its
+// target), or a file that parses as what it should be; anything else is the administrator's.
+Status replaceable(const std::string& path, bool certificate, const char* action) {
+  auto entry = security::open_trusted_entry(path);
+  if (!entry) return entry.error().to_error(action);
+  const auto& facts = entry.value().facts;
+  if (!facts || facts->kind == security::ComponentFacts::Kind::kSymlink) return Ok{};
+  auto file = security::open_trusted_file(path, security::Use::kChange);
+  if (!file) return file.error().to_error(action);
+  auto pem = security::read_all(file.value());
+  if (!pem) return pem.error().to_error(action);
+  if (!parses_as(pem.value(), certificate))
+    return Error{action, path,
+                 certificate
+                     ? "refused (not-a-certificate): it is not a PEM certificate, so it is not replaced"
+                     : "refused (not-a-private-key): it is not a PEM private key, so it is not replaced"};
+  return Ok{};
 }
 
 class RegenerateCert final : public Action {
@@ -308,43 +194,50 @@ class RegenerateCert final : public Action {
 
   Status check(const HostState& s) override {
     if (auto root = need_root(id()); !root) return root;
+    if (auto ok = not_refused(id(), s,
+                              {inspect::kRoleListenerSettings, inspect::kRoleCertificate, inspect::kRoleKey});
+        !ok)
+      return ok;
     if (s.listener.certificate_path.empty() || s.listener.key_path.empty())
       return Error{std::string(id()), "", "xrdp.ini gives no certificate and key paths"};
-    for (const auto& p : {s.listener.certificate_path, s.listener.key_path}) {
-      std::error_code ec;
-      if (!std::filesystem::is_directory(std::filesystem::path(p).parent_path(), ec))
-        return Error{std::string(id()), p, "its folder does not exist"};
-    }
     // A certificate issued by a CA belongs to the administrator: only self-signed ones are replaced.
     if (s.certificate.present && s.certificate.info && !s.certificate.info->self_signed)
       return Error{std::string(id()), s.listener.certificate_path,
                    "issued by " + s.certificate.info->issuer +
                        ", not self-signed: RdpMend only replaces self-signed certificates"};
+    if (auto ok = replaceable(s.listener.certificate_path, true, "regenerate-rdp-cert"); !ok) return ok;
+    if (auto ok = replaceable(s.listener.key_path, false, "regenerate-rdp-cert"); !ok) return ok;
     if (config_.hostname.empty()) return Error{std::string(id()), "", "no host name for the certificate"};
     if (auto gid = primary_gid(config_.xrdp_user); !gid) return gid.error();
     return Ok{};
   }
 
   Result<Backup> backup(const HostState& s) override {
-    for (const auto& p : {s.listener.certificate_path, s.listener.key_path}) {
-      std::error_code ec;
-      auto size = std::filesystem::file_size(p, ec);
-      if (!ec && size > kMaxFileBytes)
-        return Error{"back up", p, "larger than 1 MiB: not a certificate or key"};
-    }
-    return Backup{
-        {{"certificate", save_file(s.listener.certificate_path)}, {"key", save_file(s.listener.key_path)}}};
+    auto certificate = save_entry(s.listener.certificate_path);
+    if (!certificate) return certificate.error();
+    auto key = save_entry(s.listener.key_path);
+    if (!key) return key.error();
+    return Backup{{{"certificate", certificate.value()}, {"key", key.value()}}};
   }
 
   Status apply(const HostState& s, const Backup&) override {
     auto gid = primary_gid(config_.xrdp_user);
     if (!gid) return gid.error();
-    auto pair = make_self_signed(config_);
+    if (auto ok = replaceable(s.listener.certificate_path, true, "regenerate-rdp-cert"); !ok) return ok;
+    if (auto ok = replaceable(s.listener.key_path, false, "regenerate-rdp-cert"); !ok) return ok;
+    auto pair = make_self_signed({config_.hostname, config_.key_type, config_.validity_days});
     if (!pair) return pair.error();
+    auto key_entry = security::open_trusted_entry(s.listener.key_path);
+    if (!key_entry) return key_entry.error().to_error("write key");
+    auto cert_entry = security::open_trusted_entry(s.listener.certificate_path);
+    if (!cert_entry) return cert_entry.error().to_error("write certificate");
     // The key first: a certificate without its key is the mismatch this action repairs.
-    if (auto k = write_atomically(s.listener.key_path, pair.value().key_pem, 0, gid.value(), 0640); !k)
+    if (auto k = security::replace_file(key_entry.value().folder, key_entry.value().name,
+                                        pair.value().key_pem, 0, gid.value(), 0640);
+        !k)
       return k;
-    return write_atomically(s.listener.certificate_path, pair.value().cert_pem, 0, 0, 0644);
+    return security::replace_file(cert_entry.value().folder, cert_entry.value().name, pair.value().cert_pem,
+                                  0, 0, 0644);
   }
 
   Status verify(const HostState& after) override {
@@ -361,8 +254,7 @@ class RegenerateCert final : public Action {
 
   Status rollback(const Backup& b) override {
     try {
-      if (auto k = restore_file(b.data.at("key")); !k) return k;
-      return restore_file(b.data.at("certificate"));
+      return restore_entries({b.data.at("key"), b.data.at("certificate")});
     } catch (const Json::exception& e) {
       return Error{"roll back certificate", "", std::string("the backup is damaged: ") + e.what()};
     }
@@ -385,10 +277,13 @@ class RunServiceCommand final : public Action {
     if (auto root = need_root(id_); !root) return root;
     if (config_.restart_command.empty())
       return Error{id_, "", "no restart command configured ([xrdp] restart in the configuration file)"};
+    if (auto refused = security::check_program(config_.restart_command)) return refused->to_error(id_);
     return Ok{};
   }
   Result<Backup> backup(const HostState&) override { return Backup{Json::object()}; }
   Status apply(const HostState&, const Backup&) override {
+    // Checked again right before it runs: a program run as root must pass the trust rule now.
+    if (auto refused = security::check_program(config_.restart_command)) return refused->to_error(id_);
     auto out = inspect::linux_host::run_command(config_.restart_command, std::chrono::seconds(60));
     if (!out) return out.error();
     if (out.value().exit_status != 0)
@@ -414,8 +309,11 @@ class RunServiceCommand final : public Action {
 
 ActionSet make_xrdp_actions(const XrdpActionConfig& config) {
   ActionSet set;
+  KeyGroupConfig group{config.xrdp_user, config.key_group};
   if (config.key_access == "user-group")
-    set.add(make_key_group_action(KeyGroupConfig{config.xrdp_user, config.key_group}));
+    set.add(make_key_group_action(group));
+  else if (config.key_access == "auto")
+    set.add(make_auto_key_access_action(group, std::make_unique<RepairKeyAcl>(config)));
   else
     set.add(std::make_unique<RepairKeyAcl>(config));
   set.add(std::make_unique<RegenerateCert>(config));

@@ -19,9 +19,9 @@ struct XrdpActionConfig {
   int validity_days = 365;
   std::string hostname;
   std::string nft = "/usr/sbin/nft";  // restore-firewall-rules (actions/linux/nft_firewall_action.h)
-  // repair-rdp-key-acl: "file-group" (the key file to root:<xrdp group> 0640) or "user-group" (the xrdp user
-  // joins key_group: actions/linux/key_group_action.h).
-  std::string key_access = "file-group";
+  // repair-rdp-key-acl: "auto" (key_group_action.h), "file-group" (the key file to root:<xrdp group> 0640) or
+  // "user-group" (the xrdp user joins key_group: actions/linux/key_group_action.h).
+  std::string key_access = "auto";
   std::string key_group = "ssl-cert";
 };
 

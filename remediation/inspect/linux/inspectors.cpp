@@ -17,6 +17,8 @@
 #include "inspect/linux/run_command.h"
 #include "inspect/linux/xrdp_ini.h"
 #include "probe/openssl_util.h"
+#include "security/program_trust.h"
+#include "security/trusted_file.h"
 
 namespace rdpmend::inspect {
 namespace {
@@ -26,11 +28,45 @@ using namespace linux_host;
 class XrdpListener final : public ListenerSettingsReader {
  public:
   explicit XrdpListener(std::string ini) : ini_(std::move(ini)) {}
-  ListenerSettings read() override { return read_xrdp_ini(ini_); }
+  ListenerSettings read() override {
+    // xrdp.ini names the files root changes: it is believed only when no other account could have written it.
+    auto text = security::read_trusted_file(ini_);
+    if (!text) {
+      ListenerSettings s;
+      s.error = text.error().message();
+      if (text.error().reason != security::Refusal::kNotFound)
+        s.refused.push_back(refused_path(kRoleListenerSettings, ini_, text.error()));
+      return s;
+    }
+    return parse_xrdp_ini_text(text.value(), ini_);
+  }
 
  private:
   std::string ini_;
 };
+
+// PEM text -> OpenSSL object, from bytes already read under the trust rule.
+probe::X509Ptr parse_certificate(const std::string& pem) {
+  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return probe::X509Ptr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+}
+
+probe::PkeyPtr parse_private_key(const std::string& pem) {
+  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  return probe::PkeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+}
+
+// A file that exists and was opened, but is not what it should be: refused, so nothing replaces it.
+RefusedPath content_refusal(const char* role, const std::string& path, const char* reason,
+                            std::string detail) {
+  RefusedPath r;
+  r.role = role;
+  r.path = path;
+  r.reason = reason;
+  r.component = path;
+  r.detail = std::move(detail);
+  return r;
+}
 
 class XrdpCertificate final : public CertificateInspector {
  public:
@@ -45,24 +81,36 @@ class XrdpCertificate final : public CertificateInspector {
     auto looked_up = lookup_account(user_);
     const Account* account = looked_up ? &looked_up.value() : nullptr;
     if (!account) c.error = looked_up.error().message();
-    c.key = inspect_file(listener.key_path, account);
-    if (listener.certificate_path.empty()) {
+    if (listener.certificate_path.empty() || listener.key_path.empty()) {
       c.error = "xrdp.ini could not be read";
       return c;
     }
-    FileState cert_file = inspect_file(listener.certificate_path, account);
-    if (!cert_file.exists) {
-      c.error = "certificate " + listener.certificate_path + ": " + cert_file.error;
+    auto key_file = open_and_inspect(listener.key_path, account, security::Use::kChange);
+    c.key = key_file.state;
+    if (key_file.refused) c.refused.push_back(refused_path(kRoleKey, listener.key_path, *key_file.refused));
+    auto key = read_private_key(key_file, listener.key_path, c);
+
+    auto cert_file = open_and_inspect(listener.certificate_path, account, security::Use::kChange);
+    if (cert_file.refused) {
+      c.refused.push_back(refused_path(kRoleCertificate, listener.certificate_path, *cert_file.refused));
+      c.error = "certificate: " + cert_file.state.error;
       return c;
     }
-    probe::BioPtr bio(BIO_new_file(listener.certificate_path.c_str(), "r"));
-    probe::X509Ptr cert(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    if (!cert_file.file) {
+      c.error = "certificate " + listener.certificate_path + ": " + cert_file.state.error;
+      return c;
+    }
+    auto pem = security::read_all(*cert_file.file);
+    probe::X509Ptr cert = pem ? parse_certificate(pem.value()) : nullptr;
     if (!cert) {
-      c.error = "certificate " + listener.certificate_path +
-                " is not a PEM certificate: " + probe::openssl_error_text();
+      std::string why = pem ? "not a PEM certificate: " + probe::openssl_error_text() : pem.error().message();
+      c.refused.push_back(content_refusal(
+          kRoleCertificate, listener.certificate_path,
+          pem ? kNotACertificate : std::string(security::refusal_id(pem.error().reason)).c_str(), why));
+      c.error = "certificate " + listener.certificate_path + " is " + why;
       return c;
     }
-    if (cert_file.readable_by_service == false) {
+    if (cert_file.state.readable_by_service == false) {
       c.error = "the service account cannot read the certificate file " + listener.certificate_path;
       return c;  // xrdp cannot load it: for the listener there is no certificate
     }
@@ -76,19 +124,31 @@ class XrdpCertificate final : public CertificateInspector {
       c.info = std::move(info).value();
     else
       c.error = info.error().message();
-    if (c.key.exists) {
-      probe::BioPtr key_bio(BIO_new_file(listener.key_path.c_str(), "r"));
-      probe::PkeyPtr key(key_bio ? PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr)
-                                 : nullptr);
-      if (key)
-        c.key_matches = X509_check_private_key(cert.get(), key.get()) == 1;
-      else
-        c.error = "key " + listener.key_path + " is not a PEM private key: " + probe::openssl_error_text();
-    }
+    if (key) c.key_matches = X509_check_private_key(cert.get(), key.get()) == 1;
     return c;
   }
 
  private:
+  // The key's content, when the file was opened: a file that is there but is no private key is refused,
+  // so that neither its permissions are widened nor the file replaced.
+  static probe::PkeyPtr read_private_key(InspectedFile& key_file, const std::string& path,
+                                         ListenerCertificate& c) {
+    if (!key_file.file) return nullptr;
+    auto pem = security::read_all(*key_file.file);
+    if (!pem) {
+      c.refused.push_back(refused_path(kRoleKey, path, pem.error()));
+      c.error = "key " + path + ": " + pem.error().message();
+      return nullptr;
+    }
+    auto key = parse_private_key(pem.value());
+    if (!key) {
+      std::string why = "not a PEM private key: " + probe::openssl_error_text();
+      c.refused.push_back(content_refusal(kRoleKey, path, kNotAPrivateKey, why));
+      c.error = "key " + path + " is " + why;
+    }
+    return key;
+  }
+
   std::string user_;
 };
 
@@ -206,6 +266,12 @@ Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
   host->key_access = std::make_unique<XrdpKeyAccess>();
   host->firewall = std::make_unique<NftFirewall>();
   host->services = std::make_unique<XrdpService>();
+  if (!config.restart_command.empty())
+    host->trust_checks = [argv = config.restart_command]() -> std::vector<RefusedPath> {
+      if (auto refused = security::check_program(argv))
+        return {refused_path(kRoleRestartProgram, refused->path, *refused)};
+      return {};
+    };
   host->probe_listener = [](const ListenerSettings& l) -> std::optional<SelfProbe> {
     if (!l.port) return std::nullopt;
     return probe_local_listener(l);

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "security/linux/posix_files.h"
+
 namespace rdpmend::inspect::linux_host {
 namespace {
 
@@ -20,6 +22,16 @@ bool may(const struct stat& st, const Account& a, unsigned owner_bit, unsigned g
   if (std::find(a.groups.begin(), a.groups.end(), st.st_gid) != a.groups.end())
     return (st.st_mode & group_bit) != 0;
   return (st.st_mode & other_bit) != 0;
+}
+
+// Every folder on the way to the real file must be searchable by the account. The folders passed the trust
+// rule, so only root can change them between this stat and the service's own open.
+bool folders_searchable(const std::string& real_path, const Account& account) {
+  for (auto dir = std::filesystem::path(real_path).parent_path();; dir = dir.parent_path()) {
+    struct stat ds {};
+    if (stat(dir.c_str(), &ds) != 0 || !may(ds, account, S_IXUSR, S_IXGRP, S_IXOTH)) return false;
+    if (dir == dir.root_path()) return true;
+  }
 }
 
 }  // namespace
@@ -42,59 +54,59 @@ Result<Account> lookup_account(const std::string& name) {
   return a;
 }
 
-std::string user_name(unsigned uid) {
-  std::vector<char> buffer(16384);
-  struct passwd pw {};
-  struct passwd* found = nullptr;
-  if (getpwuid_r(uid, &pw, buffer.data(), buffer.size(), &found) == 0 && found) return pw.pw_name;
-  return std::to_string(uid);
-}
-
-std::string group_name(unsigned gid) {
-  std::vector<char> buffer(16384);
-  struct group gr {};
-  struct group* found = nullptr;
-  if (getgrgid_r(gid, &gr, buffer.data(), buffer.size(), &found) == 0 && found) return gr.gr_name;
-  return std::to_string(gid);
+InspectedFile open_and_inspect(const std::string& path, const Account* account, security::Use use) {
+  InspectedFile result;
+  FileState& f = result.state;
+  f.path = path;
+  if (auto entry = security::open_trusted_entry(path); entry && entry.value().facts)
+    f.is_link = entry.value().facts->kind == security::ComponentFacts::Kind::kSymlink;
+  auto opened = security::open_trusted_file(path, use);
+  if (!opened) {
+    const auto& refused = opened.error();
+    if (refused.reason == security::Refusal::kNotFound) {
+      f.error = f.is_link ? "the link points nowhere" : "no such file";
+      if (account) f.readable_by_service = false;
+      return result;
+    }
+    // Something is there, but nothing about it is believed: readable_by_service stays unknown.
+    f.exists = true;
+    f.owner = refused.owner;
+    f.group = refused.group;
+    if (refused.component == refused.path || refused.component.empty()) f.mode = refused.mode;
+    f.error = refused.message();
+    result.refused = refused;
+    return result;
+  }
+  auto& file = opened.value();
+  struct stat st {};
+  if (fstat(security::fd_of(file.handle), &st) != 0) {
+    f.error = std::string("fstat: ") + std::strerror(errno);
+    return result;
+  }
+  f.exists = true;
+  f.owner = file.facts.owner;
+  f.group = file.facts.group;
+  f.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
+  if (account)
+    f.readable_by_service =
+        folders_searchable(file.path, *account) && may(st, *account, S_IRUSR, S_IRGRP, S_IROTH);
+  result.file = std::move(file);
+  return result;
 }
 
 FileState inspect_file(const std::string& path, const Account* account) {
-  FileState f;
-  f.path = path;
-  struct stat lst {};
-  if (lstat(path.c_str(), &lst) != 0) {
-    f.error = "cannot stat: " + std::string(std::strerror(errno));
-    if (account && errno == ENOENT) f.readable_by_service = false;
-    return f;
-  }
-  f.is_link = S_ISLNK(lst.st_mode);
-  struct stat st {};
-  if (stat(path.c_str(), &st) != 0) {
-    f.error = "the link points nowhere: " + std::string(std::strerror(errno));
-    if (account) f.readable_by_service = false;
-    return f;
-  }
-  f.exists = true;
-  f.owner = user_name(st.st_uid);
-  f.group = group_name(st.st_gid);
-  f.mode = static_cast<std::uint32_t>(st.st_mode & 07777);
-  if (!account) return f;
+  return open_and_inspect(path, account, security::Use::kChange).state;
+}
 
-  // Every folder on the way to the real file must be searchable, then the file readable.
-  std::error_code ec;
-  auto real = std::filesystem::canonical(path, ec);
-  if (ec) {
-    f.error = "cannot resolve: " + ec.message();
-    return f;
-  }
-  bool ok = true;
-  for (auto dir = real.parent_path(); ok; dir = dir.parent_path()) {
-    struct stat ds {};
-    if (stat(dir.c_str(), &ds) != 0 || !may(ds, *account, S_IXUSR, S_IXGRP, S_IXOTH)) ok = false;
-    if (dir == dir.root_path()) break;
-  }
-  f.readable_by_service = ok && may(st, *account, S_IRUSR, S_IRGRP, S_IROTH);
-  return f;
+RefusedPath refused_path(const char* role, const std::string& path, const security::Refused& refused) {
+  return RefusedPath{role,
+                     path,
+                     std::string(security::refusal_id(refused.reason)),
+                     refused.component,
+                     refused.owner,
+                     refused.group,
+                     refused.mode,
+                     refused.detail};
 }
 
 }  // namespace rdpmend::inspect::linux_host

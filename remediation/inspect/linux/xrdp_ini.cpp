@@ -1,8 +1,6 @@
 #include "inspect/linux/xrdp_ini.h"
 
 #include <charconv>
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "util/encoding.h"
@@ -101,20 +99,12 @@ Result<ListenerSettings> parse_xrdp_ini(const std::string& text, const std::stri
   return s;
 }
 
-ListenerSettings read_xrdp_ini(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    ListenerSettings s;
-    s.error = "cannot open " + path;
-    return s;
-  }
-  std::stringstream text;
-  text << in.rdbuf();
+ListenerSettings parse_xrdp_ini_text(const std::string& text, const std::string& origin) {
   // xrdp resolves relative certificate paths against its configuration folder, /etc/xrdp.
-  auto parsed = parse_xrdp_ini(text.str(), "/etc/xrdp");
+  auto parsed = parse_xrdp_ini(text, "/etc/xrdp");
   if (!parsed) {
     ListenerSettings s;
-    s.error = parsed.error().message();
+    s.error = origin + ": " + parsed.error().message();
     return s;
   }
   return std::move(parsed).value();

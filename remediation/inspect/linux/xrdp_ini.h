@@ -10,6 +10,8 @@
 namespace rdpmend::inspect::linux_host {
 
 Result<ListenerSettings> parse_xrdp_ini(const std::string& text, const std::string& config_dir);
-ListenerSettings read_xrdp_ini(const std::string& path);
+// The settings from xrdp.ini's text (read by the caller under the trust rule); a parse error becomes the
+// settings' error.
+ListenerSettings parse_xrdp_ini_text(const std::string& text, const std::string& origin);
 
 }  // namespace rdpmend::inspect::linux_host

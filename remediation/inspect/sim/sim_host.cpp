@@ -72,6 +72,7 @@ std::unique_ptr<Host> make_sim_host(std::shared_ptr<HostState> s) {
   host->firewall = std::make_unique<SimFirewall>(s);
   host->services = std::make_unique<SimServices>(s);
   host->probe_listener = [s](const ListenerSettings&) { return s->self_probe; };
+  host->trust_checks = [s] { return s->refused_paths; };
   return host;
 }
 

@@ -37,14 +37,16 @@ class XrdpActions : public ::testing::Test {
     fs::permissions(dir_, fs::perms(0755));
     ini_ = (dir_ / "xrdp.ini").string();
     std::ofstream(ini_) << "[Globals]\nport=tcp://127.0.0.1:3389\nsecurity_layer=negotiate\ncertificate=" +
-                               (dir_ / "cert.pem").string() + "\nkey_file=" + (dir_ / "key.pem").string() + "\n";
-    ASSERT_EQ(std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=old -keyout " +
-                           (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " 2>/dev/null")
-                              .c_str()),
-              0);
+                               (dir_ / "cert.pem").string() + "\nkey_file=" + (dir_ / "key.pem").string() +
+                               "\n";
+    ASSERT_EQ(
+        std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=old -keyout " +
+                     (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " 2>/dev/null")
+                        .c_str()),
+        0);
     chmod((dir_ / "key.pem").c_str(), 0600);  // root only: the fault
     config_.hostname = "rdpmend-test";
-    config_.restart_command = {"true"};
+    config_.restart_command = {"/bin/true"};
   }
   void TearDown() override {
     if (!dir_.empty()) fs::remove_all(dir_);
@@ -138,13 +140,36 @@ TEST_F(XrdpActions, RunsTheConfiguredRestartCommand) {
   auto state = inspect_now();
   auto ok = make_xrdp_actions(config_);
   EXPECT_TRUE(ok.find("restart-rdp-service")->apply(state, Backup{}));
-  config_.restart_command = {"false"};
+  config_.restart_command = {"/bin/false"};
   auto failing = make_xrdp_actions(config_);
   auto r = failing.find("restart-rdp-service")->apply(state, Backup{});
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("exit status 1"), std::string::npos);
   config_.restart_command.clear();
   EXPECT_FALSE(make_xrdp_actions(config_).find("start-rdp-service")->check(state));
+}
+
+// A program run as root passes the trust rule: absolute, and no other account can change it.
+TEST_F(XrdpActions, RefusesARestartProgramAnotherAccountCouldChange) {
+  auto state = inspect_now();
+  config_.restart_command = {"true"};
+  auto relative = make_xrdp_actions(config_).find("restart-rdp-service")->apply(state, Backup{});
+  ASSERT_FALSE(relative);
+  EXPECT_NE(relative.error().message().find("not-absolute"), std::string::npos);
+  const auto script = dir_ / "restart.sh";
+  const auto marker = dir_ / "ran";
+  std::ofstream(script) << "#!/bin/sh\ntouch " << marker.string() << "\n";
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  ASSERT_EQ(chown(script.c_str(), 65534, 65534), 0);  // nobody's
+  config_.restart_command = {script.string()};
+  auto owned = make_xrdp_actions(config_);
+  auto check = owned.find("restart-rdp-service")->check(state);
+  ASSERT_FALSE(check);
+  EXPECT_NE(check.error().message().find("untrusted-owner"), std::string::npos);
+  EXPECT_FALSE(owned.find("restart-rdp-service")->apply(state, Backup{}));
+  config_.restart_command = {"/bin/sh", script.string()};  // through an interpreter: the same
+  EXPECT_FALSE(make_xrdp_actions(config_).find("restart-rdp-service")->apply(state, Backup{}));
+  EXPECT_FALSE(std::filesystem::exists(marker));
 }
 
 }  // namespace

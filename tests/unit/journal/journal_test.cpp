@@ -62,10 +62,13 @@ TEST_F(JournalTest, CreatesTheLatestSchemaFromNothing) {
   EXPECT_EQ(raw.execAndGet("PRAGMA journal_mode").getString(), "wal");
 }
 
-TEST_F(JournalTest, MigratesAnEmptyExistingFile) {
+// An empty journal is someone's lost history, never a new database: refused, and left as it is.
+TEST_F(JournalTest, RefusesAnEmptyExistingFile) {
   ASSERT_TRUE(prepare_database_file(path_));  // an empty file, protected as the journal's
-  Journal journal = open_journal();
-  EXPECT_EQ(journal.schema_version(), latest_schema_version());
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_NE(opened.error().detail.find("exists but is empty"), std::string::npos) << opened.error().message();
+  EXPECT_EQ(std::filesystem::file_size(path_), 0u);
 }
 
 TEST_F(JournalTest, ReopeningKeepsTheData) {
