@@ -193,8 +193,16 @@ snakeoil_case() {
   xrdp_write_start_script "$dir" "$port"
   cat >"$dir/restart-xrdp.sh" <<SH
 #!/bin/sh
-[ -f "$dir/running.pid" ] && kill -TERM -- "-\$(cat "$dir/running.pid")" 2>/dev/null
-sleep 0.3
+# Stop the running instance and wait until it is gone (a zombie counts as gone), then start a new one.
+if [ -f "$dir/running.pid" ]; then
+  pid=\$(cat "$dir/running.pid")
+  kill -TERM -- "-\$pid" 2>/dev/null
+  i=0
+  while [ \$i -lt 100 ] && [ -d /proc/\$pid ] && ! grep -q ') Z' /proc/\$pid/stat 2>/dev/null; do
+    sleep 0.05; i=\$((i + 1))
+  done
+  rm -f "$dir/running.pid"
+fi
 exec /bin/sh "$dir/start-xrdp.sh"
 SH
   chmod 700 "$dir/restart-xrdp.sh"

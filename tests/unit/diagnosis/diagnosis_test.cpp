@@ -261,3 +261,59 @@ TEST(Diagnosis, MissingFirewallRulesDoNotMatterWhenNoFirewallFilters) {
 
 }  // namespace
 }  // namespace rdpmend::diagnosis
+
+namespace rdpmend::diagnosis {
+namespace {
+
+inspect::RefusedPath refused(const char* role, const char* reason) {
+  inspect::RefusedPath r;
+  r.role = role;
+  r.path = "/srv/xrdp/file";
+  r.reason = reason;
+  r.component = "/srv/xrdp";
+  r.owner = "xrdp";
+  return r;
+}
+
+TEST(Diagnosis, AnUntrustedFileIsAFindingAndHoldsTheActionsThroughIt) {
+  auto s = healthy();
+  s.certificate.info->expired = true;
+  s.refused_paths.push_back(refused(inspect::kRoleCertificate, "writable-by-others"));
+  auto d = run(s);
+  EXPECT_EQ(ids(d), (std::vector<std::string>{"rdp-cert-expired", "untrusted-path"}));
+  // regenerate-rdp-cert needs the certificate trusted; the restart has nothing to restart for here but is not
+  // held (the restart program is trusted).
+  EXPECT_EQ(std::count(d.actions.begin(), d.actions.end(), "regenerate-rdp-cert"), 0);
+  ASSERT_EQ(d.held.size(), 1u);
+  EXPECT_EQ(d.held[0].action, "regenerate-rdp-cert");
+  EXPECT_EQ(d.held[0].role, inspect::kRoleCertificate);
+  EXPECT_EQ(d.held[0].reason, "writable-by-others");
+  auto json = diagnosis_to_json(d, default_diagnosis_catalog());
+  EXPECT_EQ(json["held_actions"][0]["action"], "regenerate-rdp-cert");
+}
+
+TEST(Diagnosis, AFileThatIsNotWhatItShouldBeIsAContentFinding) {
+  auto s = healthy();
+  s.refused_paths.push_back(refused(inspect::kRoleKey, inspect::kNotAPrivateKey));
+  EXPECT_EQ(ids(run(s)), (std::vector<std::string>{"rdp-file-content-invalid"}));
+}
+
+TEST(Diagnosis, ANewCertificatePairSubsumesTheKeyRepair) {
+  auto s = healthy();
+  s.certificate.info->expired = true;
+  s.certificate.key.readable_by_service = false;
+  auto d = run(s);
+  EXPECT_EQ(std::count(d.actions.begin(), d.actions.end(), "regenerate-rdp-cert"), 1);
+  EXPECT_EQ(std::count(d.actions.begin(), d.actions.end(), "repair-rdp-key-acl"), 0);
+}
+
+TEST(DiagnosisCatalog, RejectsAnUnknownFileRole) {
+  const char* bad = R"({"version": 1, "actions": [{"id": "a", "order": 1, "summary": "s", "needs_trusted": ["nope"]}],
+                        "findings": []})";
+  auto parsed = parse_diagnosis_catalog(bad, "test", events::default_catalog());
+  ASSERT_FALSE(parsed);
+  EXPECT_NE(parsed.error().message().find("not a file role"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rdpmend::diagnosis
