@@ -12,6 +12,7 @@
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
 #include "policy_sources.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -22,7 +23,7 @@ void save_snapshot(const std::filesystem::path& file, const inspect::HostState& 
   temporary += ".tmp";
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << inspect::host_state_to_json(state).dump(2) << "\n";
+    out << util::json_text(inspect::host_state_to_json(state), 2) << "\n";
     out.flush();
     if (!out) throw std::runtime_error("cannot write the snapshot " + temporary.string());
   }
