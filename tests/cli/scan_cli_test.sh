@@ -39,6 +39,15 @@ if [[ $(uname -s) == Linux ]]; then check "--evtx-api (EvtQuery) is unsupported 
 check "no input is bad usage (2)" 2 $?
 "$rdpmend" scan --since 5x --xml "$data/synthetic/xrdp.log" >/dev/null 2>&1
 check "bad --since is bad usage (2)" 2 $?
+# Log lines quote outside text: escaped, so it can neither drive the terminal nor forge a second line.
+"$rdpmend" scan --since $'\x1b[2J\nrdpmend: error: forged' --xml "$data/synthetic/xrdp.log" >/dev/null 2>"$tmp/since.err"
+if grep -qF '\x1b[2J\x0ardpmend: error: forged' "$tmp/since.err" && ! grep -q $'\x1b' "$tmp/since.err" &&
+  [[ $(wc -l <"$tmp/since.err") == 1 ]]; then
+  echo "ok   a log line shows control characters as \\xNN, on one line"
+else
+  echo "FAIL log line not escaped: $(od -c "$tmp/since.err" | head -5)"
+  failures=$((failures + 1))
+fi
 "$rdpmend" frobnicate >/dev/null 2>&1
 check "unknown command is bad usage (2)" 2 $?
 "$rdpmend" scan --help >"$tmp/help.txt"
