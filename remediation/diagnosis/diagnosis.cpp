@@ -5,11 +5,12 @@
 
 #include "events/event_json.h"
 #include "inspect/host_state_json.h"
+#include "util/json_text.h"
 
 namespace rdpmend::diagnosis {
 
 nlohmann::json diagnosis_document(const inspect::HostState& state) {
-  nlohmann::json doc = nlohmann::json::parse(inspect::host_state_to_json(state).dump());
+  nlohmann::json doc = nlohmann::json::parse(util::json_text(inspect::host_state_to_json(state)));
   const char* primary = state.platform == "windows" ? "TermService" : "xrdp";
   doc["rdp_service"] = nullptr;
   for (const auto& s : doc["services"])
@@ -86,7 +87,7 @@ nlohmann::ordered_json diagnosis_to_json(const Diagnosis& d, const DiagnosisCata
   auto findings = Json::array();
   for (const auto& f : d.findings) {
     Json state = Json::object();
-    for (const auto& [pointer, value] : f.state) state[pointer] = Json::parse(value.dump());
+    for (const auto& [pointer, value] : f.state) state[pointer] = Json::parse(util::json_text(value));
     auto events = Json::array();
     for (const auto& s : f.symptoms) {
       Json sj = {{"symptom", s.definition->id}, {"count", s.count}};

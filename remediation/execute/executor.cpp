@@ -1,6 +1,7 @@
 #include "execute/executor.h"
 
 #include "inspect/host_state_json.h"
+#include "util/json_text.h"
 
 namespace rdpmend::execute {
 namespace {
@@ -8,7 +9,7 @@ namespace {
 using journal::ActionState;
 
 std::string state_json(const inspect::HostState& state) {
-  return inspect::host_state_to_json(state).dump();
+  return util::json_text(inspect::host_state_to_json(state));
 }
 
 class Runner {
@@ -127,8 +128,8 @@ class Runner {
       report.outcome = Outcome::kWouldApply;
       return report;
     }
-    if (auto r =
-            ctx_.journal->record_backup(*report.action_row, backup.value().data.dump(), state_json(current));
+    if (auto r = ctx_.journal->record_backup(*report.action_row, util::json_text(backup.value().data),
+                                             state_json(current));
         !r) {
       report.outcome = Outcome::kFailed;
       report.detail = "backup not durable, nothing changed: " + r.error().message();
@@ -288,8 +289,8 @@ Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_r
   }
   // The rollback is itself a change: its intent is durable first. It is idempotent, so an interrupted
   // rollback is finished by running it again.
-  if (auto r =
-          ctx.journal->record_audit("rollback-started", what, nlohmann::json{{"action", record.id}}.dump());
+  if (auto r = ctx.journal->record_audit("rollback-started", what,
+                                         util::json_text(nlohmann::json{{"action", record.id}}));
       !r)
     return r.error();
   if (auto rolled = action->rollback(backup.value()); !rolled) return rolled.error();

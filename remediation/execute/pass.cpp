@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/json_text.h"
 #include "util/local_time.h"
 
 namespace rdpmend::execute {
@@ -14,7 +15,7 @@ std::string policy_snapshot(const policy::Policy& policy) {
   nlohmann::ordered_json j;
   j["mode"] = policy::mode_name(policy.mode);
   for (const auto& v : policy.values) j["values"][std::string(v.setting->name)] = v.value;
-  return j.dump();
+  return util::json_text(j);
 }
 
 // The journal's answers for the planner. A question the journal cannot answer makes the planner hold back:
@@ -78,7 +79,7 @@ Status record_findings(journal::Journal& journal, const inspect::HostState& stat
     const auto& f = d.findings[i];
     observations.findings.push_back({0, state.hostname, f.rule->id, "",
                                      std::string(events::severity_name(f.rule->severity)),
-                                     document["findings"][i].dump(), now});
+                                     util::json_text(document["findings"][i]), now});
   }
   if (observations.findings.empty()) return Ok{};
   return journal.record_observations(observations);
@@ -159,8 +160,9 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
     if (auto r = record_policy(*in.journal, policy); !r) return r.error();
     for (const auto& a : result.plan.actions)
       if (a.reason.starts_with("circuit breaker"))
-        (void)in.journal->record_audit("breaker-open", a.reason,
-                                       nlohmann::json{{"action", a.action}, {"target", a.target}}.dump());
+        (void)in.journal->record_audit(
+            "breaker-open", a.reason,
+            util::json_text(nlohmann::json{{"action", a.action}, {"target", a.target}}));
     if (approved) {
       result.plan_id = approved->id;
       if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kApproved); !r)

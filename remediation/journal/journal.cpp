@@ -15,6 +15,7 @@
 
 #include "journal/file_protection.h"
 #include "journal/migrations.h"
+#include "util/json_text.h"
 
 namespace rdpmend::journal {
 namespace {
@@ -494,8 +495,8 @@ Result<std::int64_t> Journal::save_plan(const Plan& plan) {
     insert.bind(2, created);
     insert.bind(3, plan.mode);
     insert.bind(4, std::string(to_string(plan.state)));
-    insert.bind(5, plan_actions_json(plan).dump());
-    insert.bind(6, plan_left_out_json(plan).dump());
+    insert.bind(5, util::json_text(plan_actions_json(plan)));
+    insert.bind(6, util::json_text(plan_left_out_json(plan)));
     insert.exec();
     const std::int64_t id = db_->getLastInsertRowid();
     transaction.commit();

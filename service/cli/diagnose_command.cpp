@@ -16,6 +16,7 @@
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
 #include "util/duration.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -84,7 +85,7 @@ void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
     out << "  " << std::left << std::setw(9) << events::severity_name(f.rule->severity) << f.rule->id << "\n";
     out << "           " << f.rule->summary << "\n";
     for (const auto& [pointer, value] : f.state)
-      out << "           " << pointer << " = " << value.dump() << "\n";
+      out << "           " << pointer << " = " << util::json_text(value) << "\n";
     for (const auto& s : f.symptoms)
       out << "           event: " << s.definition->id << " x" << s.count << "\n";
     if (!f.rule->actions.empty()) {
@@ -186,7 +187,7 @@ void register_diagnose_command(CLI::App& app, int& exit_code) {
       for (const auto& e : in.state.errors) errors.push_back(e);
       for (const auto& e : event_errors) errors.push_back(e.text());
       j["errors"] = errors;
-      std::cout << j.dump(2) << "\n";
+      std::cout << util::json_text(j, 2) << "\n";
     } else {
       print_human(in, result, catalog);
       for (const auto& e : event_errors) spdlog::warn("{}", e.text());
@@ -209,7 +210,7 @@ void register_collect_command(CLI::App& app, int& exit_code) {
       exit_code = kExitInputError;
       return;
     }
-    std::string text = inspect::host_state_to_json(inspected.value().state).dump(2) + "\n";
+    std::string text = util::json_text(inspect::host_state_to_json(inspected.value().state), 2) + "\n";
     if (args->output.empty()) {
       std::cout << text;
     } else {

@@ -12,6 +12,7 @@
 #include "inspect/sim/sim_host.h"
 #include "policy_sources.h"
 #include "security/trusted_file.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -23,7 +24,7 @@ void save_snapshot(const std::filesystem::path& file, const inspect::HostState& 
   auto folder = security::open_trusted_folder(absolute.parent_path().string());
   if (!folder) throw std::runtime_error("cannot write the snapshot: " + folder.error().message());
   auto written = security::replace_in_folder(folder.value(), absolute.filename().string(),
-                                             inspect::host_state_to_json(state).dump(2) + "\n");
+                                             util::json_text(inspect::host_state_to_json(state), 2) + "\n");
   if (!written) throw std::runtime_error(written.error().message());
 }
 

@@ -9,6 +9,7 @@
 #include "cli/pass_report.h"
 #include "diagnosis/diagnosis.h"
 #include "execute/pass.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -94,7 +95,7 @@ int run(const FixArgs& args, bool approve) {
   auto after = diagnosis::diagnose(result.executed.final_state, {}, diagnosis::default_diagnosis_catalog());
   PassView view{&result, &after, args.engine.host, dry_run};
   if (args.json)
-    std::cout << pass_to_json(view).dump(2) << "\n";
+    std::cout << util::json_text(pass_to_json(view), 2) << "\n";
   else
     print_pass(view, std::cout);
 

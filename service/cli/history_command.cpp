@@ -9,6 +9,7 @@
 #include "cli/exit_codes.h"
 #include "events/event_time.h"
 #include "util/duration.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -73,7 +74,7 @@ int run(const HistoryArgs& args, std::chrono::seconds since) {
     j["journal"] = journal.value().path();
     j["since"] = args.since;
     j["actions"] = list;
-    std::cout << j.dump(2) << "\n";
+    std::cout << util::json_text(j, 2) << "\n";
     return kExitOk;
   }
   if (records.value().empty()) {

@@ -5,11 +5,40 @@
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 
+#include "util/printable.h"
+
 namespace rdpmend::cli {
+namespace {
+
+// The message is escaped once here rather than at each call site: a call site that forgets cannot exist.
+class PrintableLogger final : public spdlog::logger {
+ public:
+  using spdlog::logger::logger;
+
+  std::shared_ptr<spdlog::logger> clone(std::string name) override {
+    auto cloned = std::make_shared<PrintableLogger>(*this);
+    cloned->name_ = std::move(name);
+    return cloned;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    const std::string text = util::printable(std::string_view(msg.payload.data(), msg.payload.size()));
+    spdlog::details::log_msg escaped = msg;
+    escaped.payload = spdlog::string_view_t(text.data(), text.size());
+    spdlog::logger::sink_it_(escaped);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<spdlog::logger> make_printable_logger(std::string name, spdlog::sink_ptr sink) {
+  return std::make_shared<PrintableLogger>(std::move(name), std::move(sink));
+}
 
 void setup_cli_logging(spdlog::level::level_enum level) {
   try {
-    auto logger = spdlog::stderr_color_mt("rdpmend");
+    auto logger = make_printable_logger("rdpmend", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
     logger->set_pattern("rdpmend: %^%l%$: %v");
     logger->set_level(level);
     spdlog::set_default_logger(std::move(logger));

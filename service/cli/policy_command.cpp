@@ -17,6 +17,7 @@
 #include "cli/config_file.h"
 #include "cli/exit_codes.h"
 #include "policy_sources.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -47,7 +48,7 @@ void print_json(const policy::Policy& p, const std::string& config_path, std::os
   auto errors = nlohmann::ordered_json::array();
   for (const auto& e : p.errors) errors.push_back({{"object", e.object}, {"message", e.message()}});
   j["errors"] = errors;
-  out << j.dump(2) << "\n";
+  out << util::json_text(j, 2) << "\n";
 }
 
 void print_human(const policy::Policy& p, std::ostream& out) {

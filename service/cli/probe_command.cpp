@@ -9,6 +9,7 @@
 #include "probe/probe.h"
 #include "probe/probe_json.h"
 #include "probe/verdict.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -160,7 +161,7 @@ void register_probe_command(CLI::App& app, int& exit_code) {
     options.ca_file = args->ca_file;
     auto report = probe::run_probe(options);
     if (args->json)
-      std::cout << probe::probe_to_json(report).dump(2) << "\n";
+      std::cout << util::json_text(probe::probe_to_json(report), 2) << "\n";
     else
       print_human(report);
     exit_code = exit_for(report.verdict);

@@ -9,6 +9,7 @@
 #include "cli/pass_report.h"
 #include "diagnosis/diagnosis.h"
 #include "execute/executor.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -59,7 +60,7 @@ int run(const RollbackArgs& args) {
     j["findings_after"] = ids;
     j["probe_after"] =
         after.self_probe ? nlohmann::ordered_json(after.self_probe->verdict) : nlohmann::ordered_json();
-    std::cout << j.dump(2) << "\n";
+    std::cout << util::json_text(j, 2) << "\n";
   } else {
     for (const auto& r : recovered.value())
       std::cout << "Finished first: action " << *r.action_row << " " << r.action << ": "

@@ -17,6 +17,7 @@
 #include "events/evtx/evtx_file.h"
 #include "events/xrdp_log.h"
 #include "util/duration.h"
+#include "util/json_text.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -191,7 +192,7 @@ int run_scan(const ScanOptions& options, std::ostream& out) {
     for (const auto& e : errors) error_list.push_back(events::read_error_to_json(e));
     j["errors"] = std::move(error_list);
     j["errors_not_listed"] = errors_dropped;
-    out << j.dump(2) << "\n";
+    out << util::json_text(j, 2) << "\n";
   } else {
     print_human(out, detector, inputs, errors, options.timeline_lines);
   }

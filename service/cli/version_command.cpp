@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.h"
+#include "util/json_text.h"
 
 #ifndef RDPMEND_VERSION
 #define RDPMEND_VERSION "0.0.0"
@@ -33,7 +34,7 @@ void register_version_command(CLI::App& app, int& exit_code) {
     j["spdlog"] = std::to_string(SPDLOG_VER_MAJOR) + "." + std::to_string(SPDLOG_VER_MINOR) + "." +
                   std::to_string(SPDLOG_VER_PATCH);
     if (*json) {
-      std::cout << j.dump(2) << "\n";
+      std::cout << util::json_text(j, 2) << "\n";
     } else {
       for (const auto& [name, value] : j.items())
         std::cout << name << " " << value.get<std::string>() << "\n";

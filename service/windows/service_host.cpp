@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "cli/exit_codes.h"
+#include "cli/logging.h"
 #include "platform/windows/win_text.h"
 #include "windows/event_log_sink.h"
 #include "windows/service_control.h"
@@ -84,7 +85,7 @@ class ServiceHost {
   // run_agent adds the rotating file. Information is logged: an agent's log is its record.
   void setup_logging() {
     try {
-      auto logger = std::make_shared<spdlog::logger>("rdpmend", make_event_log_sink(name_));
+      auto logger = cli::make_printable_logger("rdpmend", make_event_log_sink(name_));
       logger->set_level(spdlog::level::info);
       spdlog::set_default_logger(std::move(logger));
     } catch (...) {

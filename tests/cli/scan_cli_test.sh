@@ -39,6 +39,15 @@ if [[ $(uname -s) == Linux ]]; then check "--evtx-api (EvtQuery) is unsupported 
 check "no input is bad usage (2)" 2 $?
 "$rdpmend" scan --since 5x --xml "$data/synthetic/xrdp.log" >/dev/null 2>&1
 check "bad --since is bad usage (2)" 2 $?
+# Log lines quote outside text: escaped, so it can neither drive the terminal nor forge a second line.
+"$rdpmend" scan --since $'\x1b[2J\nrdpmend: error: forged' --xml "$data/synthetic/xrdp.log" >/dev/null 2>"$tmp/since.err"
+if grep -qF '\x1b[2J\x0ardpmend: error: forged' "$tmp/since.err" && ! grep -q $'\x1b' "$tmp/since.err" &&
+  [[ $(wc -l <"$tmp/since.err") == 1 ]]; then
+  echo "ok   a log line shows control characters as \\xNN, on one line"
+else
+  echo "FAIL log line not escaped: $(od -c "$tmp/since.err" | head -5)"
+  failures=$((failures + 1))
+fi
 "$rdpmend" frobnicate >/dev/null 2>&1
 check "unknown command is bad usage (2)" 2 $?
 "$rdpmend" scan --help >"$tmp/help.txt"
@@ -48,6 +57,22 @@ grep -q "Exit status" "$tmp/help.txt" && echo "ok   help documents exit codes" |
 "$rdpmend" scan --xrdp-log "$data/synthetic/xrdp.log" >"$tmp/xrdp.txt"
 check "xrdp faults give 1" 1 $?
 grep -q "xrdp-key-unreadable" "$tmp/xrdp.txt" && echo "ok   human report names the symptom" || { echo "FAIL human report"; failures=$((failures + 1)); }
+
+# Hostile text: a log line that matches a symptom but carries bytes that are not UTF-8 (0xFF, an overlong
+# 0xC0 0xAF, a cut-off 0xE2 0x82) and a terminal escape (ESC [ 2 J clears the screen).
+printf '[20261123-19:45:01] [ERROR] Cannot read private key file /etc/xrdp/k\xffe\xc0\xafy.pem\x1b[2J: Permission denied \xe2\x82\n' >"$tmp/hostile.log"
+"$rdpmend" scan --json --xrdp-log "$tmp/hostile.log" >"$tmp/hostile.json"
+check "invalid UTF-8 in a log line: scan --json still reports the symptom (1), no internal error" 1 $?
+# The oracle: Python's own decoding of the raw line, which replaces as Unicode recommends (one U+FFFD per
+# maximal invalid subpart), as nlohmann's error_handler_t::replace does.
+JSON_PRELUDE="raw=open('$tmp/hostile.log','rb').read().decode('utf-8','replace'); log=j['symptoms'][0]['evidence'][-1]['details']['log']" \
+  json_check "invalid bytes become U+FFFD in valid JSON, the rest of the line is kept" "[s['id'] for s in j['symptoms']] == ['xrdp-key-unreadable'] and log in raw and log.count('\ufffd') == 4 and '.pem\x1b[2J: Permission' in log" "$tmp/hostile.json"
+if grep -q $'\x1b' "$tmp/hostile.json"; then
+  echo "FAIL scan --json wrote a raw ESC byte"
+  failures=$((failures + 1))
+else
+  echo "ok   scan --json writes no raw ESC byte"
+fi
 
 printf '{"version": 1, "symptoms": [], "rules": [{"symptom": "nope"}]}' >"$tmp/catalog.json"
 "$rdpmend" scan --catalog "$tmp/catalog.json" --xml "$data/synthetic/system-rdp-failures.xml" >/dev/null 2>"$tmp/catalog.err"

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "inspect/host_state_json.h"
+#include "util/json_text.h"
 
 namespace rdpmend::actions {
 namespace {
@@ -42,7 +43,7 @@ class SimAction final : public Action {
   std::string target(const HostState& s) const override { return spec_.target(s); }
   Status check(const HostState& s) override { return spec_.check(s); }
   Result<Backup> backup(const HostState&) override {
-    auto all = Json::parse(inspect::host_state_to_json(*state_).dump());
+    auto all = Json::parse(util::json_text(inspect::host_state_to_json(*state_)));
     Json saved = Json::object();
     for (const auto& f : spec_.facets) saved[f] = all[f];
     return Backup{saved};
@@ -57,7 +58,7 @@ class SimAction final : public Action {
   Status verify(const HostState& after) override { return spec_.verify(after); }
   bool reversible() const override { return spec_.reversible; }
   Status rollback(const Backup& b) override {
-    auto all = Json::parse(inspect::host_state_to_json(*state_).dump());
+    auto all = Json::parse(util::json_text(inspect::host_state_to_json(*state_)));
     for (const auto& [key, value] : b.data.items()) all[key] = value;
     auto restored = inspect::host_state_from_json(all, "sim rollback");
     if (!restored) return restored.error();

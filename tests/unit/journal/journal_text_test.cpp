@@ -1,0 +1,30 @@
+// The journal against outside text: targets and reasons come from hosts and logs and may not be UTF-8.
+
+#include <gtest/gtest.h>
+
+#include "journal/journal.h"
+#include "journal_test_support.h"
+
+namespace rdpmend::journal {
+namespace {
+
+using JournalTextTest = test::JournalFolder;
+
+TEST_F(JournalTextTest, SavesAPlanWhoseTextIsNotUtf8WithReplacementCharacters) {
+  Journal journal = open_journal();
+  Plan plan;
+  plan.mode = "Approve";
+  plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"}};
+  plan.left_out = {{"restart-rdp-service", "xrdp", "cooldown \xC0\xAF"}};
+  auto id = journal.save_plan(plan);
+  ASSERT_TRUE(id) << id.error().message();
+  auto found = journal.find_plan(id.value());
+  ASSERT_TRUE(found && found.value());
+  ASSERT_EQ(found.value()->actions.size(), 1u);
+  EXPECT_EQ(found.value()->actions[0].target, "/etc/xrdp/k\xEF\xBF\xBDy.pem");
+  ASSERT_EQ(found.value()->left_out.size(), 1u);
+  EXPECT_EQ(found.value()->left_out[0].reason, "cooldown \xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+}  // namespace
+}  // namespace rdpmend::journal
