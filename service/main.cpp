@@ -18,6 +18,7 @@
 #include "cli/scan_command.h"
 #include "cli/service_command.h"
 #include "cli/version_command.h"
+#include "util/printable.h"
 
 int main(int argc, char** argv) {
   using namespace rdpmend::cli;
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
     int status = app.exit(e);
     return status == 0 ? kExitOk : kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "rdpmend: internal error: " << e.what() << "\n";
+    std::cerr << "rdpmend: internal error: " << rdpmend::util::printable(e.what())
+              << "\n";  // it may quote input
     return kExitInternal;
   }
   return exit_code;

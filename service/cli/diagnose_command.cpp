@@ -17,6 +17,7 @@
 #include "inspect/sim/sim_host.h"
 #include "util/duration.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -71,13 +72,17 @@ Result<Inspected> inspect(const DiagnoseArgs& args) {
   return Inspected{std::move(state), source, std::move(config).value()};
 }
 
+// The state's values come from the host or a snapshot file: each goes through printable. Rule and action ids
+// and summaries are the compiled-in catalog's.
 void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
                  const diagnosis::DiagnosisCatalog& catalog) {
+  using util::printable;
   auto& out = std::cout;
-  out << "Host " << (in.state.hostname.empty() ? "?" : in.state.hostname) << " (" << in.state.platform << ", "
-      << in.source << ")\n";
+  out << "Host " << (in.state.hostname.empty() ? "?" : printable(in.state.hostname)) << " ("
+      << printable(in.state.platform) << ", " << printable(in.source) << ")\n";
   if (in.state.self_probe)
-    out << "Self-probe of " << in.state.self_probe->target << ": " << in.state.self_probe->verdict << "\n";
+    out << "Self-probe of " << printable(in.state.self_probe->target) << ": "
+        << printable(in.state.self_probe->verdict) << "\n";
   out << "\nFindings";
   if (d.findings.empty()) out << ": none";
   out << "\n";
@@ -85,7 +90,7 @@ void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
     out << "  " << std::left << std::setw(9) << events::severity_name(f.rule->severity) << f.rule->id << "\n";
     out << "           " << f.rule->summary << "\n";
     for (const auto& [pointer, value] : f.state)
-      out << "           " << pointer << " = " << util::json_text(value) << "\n";
+      out << "           " << pointer << " = " << printable(util::json_text(value)) << "\n";
     for (const auto& s : f.symptoms)
       out << "           event: " << s.definition->id << " x" << s.count << "\n";
     if (!f.rule->actions.empty()) {
@@ -109,7 +114,7 @@ void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
   }
   if (!in.state.errors.empty()) {
     out << "\nNot inspected\n";
-    for (const auto& e : in.state.errors) out << "  " << e << "\n";
+    for (const auto& e : in.state.errors) out << "  " << printable(e) << "\n";
   }
 }
 

@@ -10,6 +10,7 @@
 #include "events/event_time.h"
 #include "util/duration.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -77,8 +78,11 @@ int run(const HistoryArgs& args, std::chrono::seconds since) {
     std::cout << util::json_text(j, 2) << "\n";
     return kExitOk;
   }
+  // Targets, reasons and errors quote the host (paths, names, OS messages): printable.
+  using util::printable;
   if (records.value().empty()) {
-    std::cout << "No actions in the last " << args.since << " (" << journal.value().path() << ")\n";
+    std::cout << "No actions in the last " << printable(args.since) << " ("
+              << printable(journal.value().path()) << ")\n";
     return kExitOk;
   }
   std::cout << std::left << std::setw(6) << "ID" << std::setw(22) << "STARTED (UTC)" << std::setw(24)
@@ -86,10 +90,10 @@ int run(const HistoryArgs& args, std::chrono::seconds since) {
             << "TARGET\n";
   for (const auto& r : records.value()) {
     auto started = utc(r.intent_at).substr(0, 19);
-    std::cout << std::setw(6) << r.id << std::setw(22) << started << std::setw(24) << r.action
-              << std::setw(21) << journal::to_string(r.state) << r.target << "\n";
+    std::cout << std::setw(6) << r.id << std::setw(22) << started << std::setw(24) << printable(r.action)
+              << std::setw(21) << journal::to_string(r.state) << printable(r.target) << "\n";
     std::string why = r.error.empty() ? r.reason : r.error;
-    if (!why.empty()) std::cout << "      " << why << "\n";
+    if (!why.empty()) std::cout << "      " << printable(why) << "\n";
   }
   return kExitOk;
 }

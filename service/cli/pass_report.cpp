@@ -2,19 +2,26 @@
 
 #include <iomanip>
 
+#include "util/printable.h"
+
 namespace rdpmend::cli {
 namespace {
 
+// Host names, targets, details and probe results quote the host: each goes through printable. Ids and mode
+// names are the catalog's and the policy table's.
+using util::printable;
+
 std::string probe_text(const inspect::HostState& state) {
   if (!state.self_probe) return "not probed";
-  return state.self_probe->verdict + " (" + state.self_probe->target + ")";
+  return printable(state.self_probe->verdict) + " (" + printable(state.self_probe->target) + ")";
 }
 
 void print_report(const execute::ActionReport& r, std::ostream& out) {
-  out << "  " << std::left << std::setw(24) << r.action << std::setw(20) << execute::to_string(r.outcome);
+  out << "  " << std::left << std::setw(24) << printable(r.action) << std::setw(20)
+      << execute::to_string(r.outcome);
   if (r.action_row) out << "action " << *r.action_row << "  ";
-  out << r.target << "\n";
-  if (!r.detail.empty()) out << "      " << r.detail << "\n";
+  out << printable(r.target) << "\n";
+  if (!r.detail.empty()) out << "      " << printable(r.detail) << "\n";
 }
 
 nlohmann::ordered_json findings_json(const diagnosis::Diagnosis& d) {
@@ -38,8 +45,9 @@ nlohmann::ordered_json report_to_json(const execute::ActionReport& r) {
 
 void print_pass(const PassView& view, std::ostream& out) {
   const auto& r = *view.result;
-  out << "Host " << (r.before.hostname.empty() ? "?" : r.before.hostname) << " (" << r.before.platform << ", "
-      << view.source << "), policy Mode " << policy::mode_name(r.plan.mode) << "\n";
+  out << "Host " << (r.before.hostname.empty() ? "?" : printable(r.before.hostname)) << " ("
+      << printable(r.before.platform) << ", " << printable(view.source) << "), policy Mode "
+      << policy::mode_name(r.plan.mode) << "\n";
   if (!r.recovered.empty()) {
     out << "\nFinished first (left in flight by an interruption)\n";
     for (const auto& a : r.recovered) print_report(a, out);

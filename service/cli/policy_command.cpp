@@ -18,6 +18,7 @@
 #include "cli/exit_codes.h"
 #include "policy_sources.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -51,24 +52,26 @@ void print_json(const policy::Policy& p, const std::string& config_path, std::os
   out << util::json_text(j, 2) << "\n";
 }
 
+// Values, origins and the warnings that quote them come from a configuration file or the registry.
 void print_human(const policy::Policy& p, std::ostream& out) {
+  using util::printable;
   std::size_t width = 0;
   for (const auto& v : p.values) width = std::max(width, v.setting->name.size());
   out << "Effective policy (later sources win: default < local < group-policy)\n";
   for (const auto& v : p.values) {
-    std::string value = v.value.empty() ? "(empty)" : v.value;
+    std::string value = v.value.empty() ? "(empty)" : printable(v.value);
     out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << std::string(v.setting->name)
         << std::setw(18) << value << policy::layer_name(v.layer);
-    if (v.layer != policy::Layer::kDefault) out << " (" << v.origin << ")";
+    if (v.layer != policy::Layer::kDefault) out << " (" << printable(v.origin) << ")";
     out << "\n";
   }
   if (!p.warnings.empty()) {
     out << "\nIgnored values\n";
-    for (const auto& w : p.warnings) out << "  " << w.message() << "\n";
+    for (const auto& w : p.warnings) out << "  " << printable(w.message()) << "\n";
   }
   if (!p.errors.empty()) {
     out << "\nSources not read\n";
-    for (const auto& e : p.errors) out << "  " << e.message() << "\n";
+    for (const auto& e : p.errors) out << "  " << printable(e.message()) << "\n";
   }
 }
 
@@ -127,7 +130,8 @@ int run_policy_template(const PolicyTemplateOptions& options, std::ostream& out)
     spdlog::error("{}", failure->message);
     return failure->exit_code;
   }
-  out << "wrote " << admx_file.string() << "\nwrote " << adml_file.string() << "\n";
+  out << "wrote " << util::printable(admx_file.string()) << "\nwrote " << util::printable(adml_file.string())
+      << "\n";
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include "probe/probe_json.h"
 #include "probe/verdict.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -40,16 +41,21 @@ int exit_for(std::string_view verdict) {
   return kExitProblemsFound;
 }
 
+// The server decides much of this (its certificate's names, its alerts, what it sent instead of a reply),
+// and names and resolver and OS messages are outside text too: those go through printable. Outcomes,
+// verdicts, hashes and OpenSSL's names are ours.
 void print_human(const probe::ProbeReport& r) {
+  using util::printable;
   auto& out = std::cout;
-  out << "Probe of " << r.options.host << ":" << r.options.port << "\n";
+  out << "Probe of " << printable(r.options.host) << ":" << r.options.port << "\n";
   out << "  resolve    " << (r.resolve.ok ? "ok" : "failed");
-  for (const auto& a : r.resolve.addresses) out << " " << a;
-  if (!r.resolve.error.empty()) out << " (" << r.resolve.error << ")";
+  for (const auto& a : r.resolve.addresses) out << " " << printable(a);
+  if (!r.resolve.error.empty()) out << " (" << printable(r.resolve.error) << ")";
   out << "\n";
   for (const auto& a : r.connect.attempts)
-    out << "  connect    " << a.address << " " << a.outcome << (a.error.empty() ? "" : " (" + a.error + ")")
-        << " " << static_cast<int>(a.ms) << " ms\n";
+    out << "  connect    " << printable(a.address) << " " << a.outcome
+        << (a.error.empty() ? "" : " (" + printable(a.error) + ")") << " " << static_cast<int>(a.ms)
+        << " ms\n";
   const auto& n = r.negotiate;
   if (n.attempted) {
     out << "  negotiate  requested "
@@ -57,27 +63,27 @@ void print_human(const probe::ProbeReport& r) {
         << n.outcome;
     if (n.selected) out << ", selected " << probe::protocol_names(*n.selected);
     if (n.failure_code) out << " " << probe::failure_code_name(*n.failure_code);
-    if (!n.detail.empty() && !n.failure_code) out << " (" << n.detail << ")";
+    if (!n.detail.empty() && !n.failure_code) out << " (" << printable(n.detail) << ")";
     out << "\n";
   }
   if (r.tls.attempted) {
     out << "  tls        " << r.tls.outcome;
     if (r.tls.ok) out << " " << r.tls.version << " " << r.tls.cipher;
-    if (!r.tls.detail.empty()) out << " (" << r.tls.detail << ")";
+    if (!r.tls.detail.empty()) out << " (" << printable(r.tls.detail) << ")";
     out << "\n";
   }
   if (r.certificate) {
     const auto& c = *r.certificate;
-    out << "  cert       " << c.subject << (c.self_signed ? " (self-signed)" : ", issuer " + c.issuer)
-        << "\n";
+    out << "  cert       " << printable(c.subject)
+        << (c.self_signed ? " (self-signed)" : ", issuer " + printable(c.issuer)) << "\n";
     out << "             valid " << probe::certificate_to_json(c)["not_before"].get<std::string>() << " .. "
         << probe::certificate_to_json(c)["not_after"].get<std::string>() << " (" << c.days_left
         << " days left)\n";
     out << "             " << c.key_type << " " << c.key_bits << " bits, SHA-1 " << c.sha1 << "\n";
   }
   out << "\nVerdict: " << r.verdict << "\n";
-  for (const auto& c : r.causes) out << "  - " << c << "\n";
-  for (const auto& s : r.next_steps) out << "  next: " << s << "\n";
+  for (const auto& c : r.causes) out << "  - " << printable(c) << "\n";
+  for (const auto& s : r.next_steps) out << "  next: " << printable(s) << "\n";
 }
 
 }  // namespace

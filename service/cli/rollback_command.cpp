@@ -10,6 +10,7 @@
 #include "diagnosis/diagnosis.h"
 #include "execute/executor.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -62,17 +63,18 @@ int run(const RollbackArgs& args) {
         after.self_probe ? nlohmann::ordered_json(after.self_probe->verdict) : nlohmann::ordered_json();
     std::cout << util::json_text(j, 2) << "\n";
   } else {
+    using util::printable;  // targets and details quote the host
     for (const auto& r : recovered.value())
-      std::cout << "Finished first: action " << *r.action_row << " " << r.action << ": "
-                << execute::to_string(r.outcome) << " (" << r.detail << ")\n";
+      std::cout << "Finished first: action " << *r.action_row << " " << printable(r.action) << ": "
+                << execute::to_string(r.outcome) << " (" << printable(r.detail) << ")\n";
     const auto& r = rolled.value();
-    std::cout << "Action " << args.action_id << " " << r.action << " on " << r.target << ": " << r.detail
-              << "\n";
+    std::cout << "Action " << args.action_id << " " << printable(r.action) << " on " << printable(r.target)
+              << ": " << printable(r.detail) << "\n";
     std::cout << "Findings now:";
     if (findings.findings.empty()) std::cout << " none";
     for (const auto& f : findings.findings) std::cout << " " << f.rule->id;
-    std::cout << "\nSelf-probe now: " << (after.self_probe ? after.self_probe->verdict : "not probed")
-              << "\n";
+    std::cout << "\nSelf-probe now: "
+              << (after.self_probe ? printable(after.self_probe->verdict) : "not probed") << "\n";
   }
   return kExitOk;
 }

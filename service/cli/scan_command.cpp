@@ -18,6 +18,7 @@
 #include "events/xrdp_log.h"
 #include "util/duration.h"
 #include "util/json_text.h"
+#include "util/printable.h"
 
 namespace rdpmend::cli {
 namespace {
@@ -25,6 +26,7 @@ namespace {
 using events::ReadError;
 using events::ReadErrorKind;
 using events::ReadStats;
+using util::printable;
 
 struct InputSummary {
   std::string source;
@@ -38,6 +40,15 @@ std::string time_text(const std::optional<events::TimePoint>& t) {
   return s.substr(0, 19) + "Z";  // seconds are enough on a terminal
 }
 
+// At most `max_bytes` of `text`, never cutting a UTF-8 sequence in two (the cut would show as \xNN).
+std::string_view shorten(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+// Raw: the caller shortens, then escapes, so an escape is never cut in two either.
 std::string details_text(const events::Evidence& e) {
   std::string out;
   for (const auto& [label, value] : e.details) {
@@ -69,16 +80,18 @@ void print_human(std::ostream& out, const events::Detector& detector, const std:
   if (symptoms.empty()) out << ": none";
   out << "\n";
   for (const auto& s : symptoms) {
+    // Ids and summaries too: --catalog may bring them from any file.
     out << "  " << std::left << std::setw(8) << events::severity_name(s.definition->severity) << " "
-        << std::setw(30) << s.definition->id << " x" << s.count << "  " << time_text(s.first_seen) << " .. "
-        << time_text(s.last_seen) << "\n";
-    out << "           " << s.definition->summary << "\n";
+        << std::setw(30) << printable(s.definition->id) << " x" << s.count << "  " << time_text(s.first_seen)
+        << " .. " << time_text(s.last_seen) << "\n";
+    out << "           " << printable(s.definition->summary) << "\n";
     if (!s.evidence.empty()) {
       const auto& e = s.evidence.back();
-      out << "           latest: " << short_channel(e.channel) << " " << e.provider << " " << e.event_id;
+      out << "           latest: " << printable(short_channel(e.channel)) << " " << printable(e.provider)
+          << " " << e.event_id;
       if (e.record_id) out << " record " << e.record_id;
-      out << " (" << e.source << (e.source_line ? ":" + std::to_string(e.source_line) : "") << ")";
-      if (auto d = details_text(e); !d.empty()) out << "\n           " << d;
+      out << " (" << printable(e.source) << (e.source_line ? ":" + std::to_string(e.source_line) : "") << ")";
+      if (auto d = details_text(e); !d.empty()) out << "\n           " << printable(d);
       out << "\n";
     }
   }
@@ -91,15 +104,15 @@ void print_human(std::ostream& out, const events::Detector& detector, const std:
     for (std::size_t i = timeline.size() - shown; i < timeline.size(); ++i) {
       const auto& t = timeline[i];
       out << "  " << time_text(t.evidence.time) << "  " << std::left << std::setw(24)
-          << short_channel(t.evidence.channel).substr(0, 24) << " " << std::right << std::setw(5)
-          << t.evidence.event_id << "  " << (t.is_symptom ? "! " : "  ") << t.id;
-      if (auto d = details_text(t.evidence); !d.empty()) out << "  (" << d.substr(0, 120) << ")";
+          << printable(shorten(short_channel(t.evidence.channel), 24)) << " " << std::right << std::setw(5)
+          << t.evidence.event_id << "  " << (t.is_symptom ? "! " : "  ") << printable(t.id);
+      if (auto d = details_text(t.evidence); !d.empty()) out << "  (" << printable(shorten(d, 120)) << ")";
       out << "\n";
     }
   }
   if (!errors.empty()) {
     out << "\nErrors\n";
-    for (const auto& e : errors) out << "  " << e.text() << "\n";
+    for (const auto& e : errors) out << "  " << printable(e.text()) << "\n";
   }
 }
 

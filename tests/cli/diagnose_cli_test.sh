@@ -31,6 +31,21 @@ json_check "events no state confirms are listed as hints" "'termservice-stopped'
 "$rdpmend" diagnose --host "sim:$healthy" --events "$data/synthetic/system-rdp-failures.xml" >"$tmp/forged.txt"
 check "events alone on a healthy host give 0" 0 $?
 
+# Hostile text in a snapshot (collected from a host someone else controls): a name that retitles the terminal,
+# a state value with an 8-bit CSI and a clear-screen. Shown escaped.
+python3 - "$healthy" "$tmp/hostile.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j['hostname'] = 'RDPHOST01\x1b]0;owned\x07'
+j['machinekeys_acl']['matches_default'] = False
+j['machinekeys_acl']['differences'] = ['missing ACE \x9b2J\x1b[2J']
+json.dump(j, open(sys.argv[2], 'w'))
+PY
+"$rdpmend" diagnose --host "sim:$tmp/hostile.json" >"$tmp/hostile.txt"
+check "hostile snapshot: the finding is still reported (1)" 1 $?
+printable_check "the host name is shown escaped" "$tmp/hostile.txt" 'Host RDPHOST01\x1b]0;owned\x07 (windows'
+printable_check "a state value is shown escaped (C1 as \\u009b)" "$tmp/hostile.txt" 'missing ACE \u009b2J\u001b[2J'
+
 printf '{"snapshot_version": 1, "platform": "windows", "listener": {"port": "3389"}}' >"$tmp/bad.json"
 "$rdpmend" diagnose --host "sim:$tmp/bad.json" 2>"$tmp/bad.err" >/dev/null
 check "a bad snapshot gives 3" 3 $?

@@ -160,5 +160,27 @@ else
   echo "ok   (not root: the unprivileged refusal is checked when the tests run as root)"
 fi
 
+# Hostile text: the host's name and the MachineKeys path (an action's target, kept in the journal) carry
+# terminal controls; fix, history and rollback show them escaped.
+broken "$tmp/hostile.json"
+python3 - "$tmp/hostile.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+s['hostname'] = 'RDPHOST01\x1b[2J'
+s['machinekeys_acl']['file']['path'] = 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\Machine\x1b]0;owned\x07Keys\x9b'
+json.dump(s, open(sys.argv[1], 'w'), indent=2)
+PY
+hostile_target='C:\ProgramData\Microsoft\Crypto\RSA\Machine\x1b]0;owned\x07Keys\u009b'
+"$rdpmend" fix --apply --host "sim:$tmp/hostile.json" --config "$tmp/auto.toml" >"$tmp/hostile-fix.txt"
+check "hostile host: fix --apply still repairs it (0)" 0 $?
+printable_check "fix shows the host name escaped" "$tmp/hostile-fix.txt" 'Host RDPHOST01\x1b[2J (windows'
+printable_check "fix shows the target escaped" "$tmp/hostile-fix.txt" "$hostile_target"
+"$rdpmend" history --host "sim:$tmp/hostile.json" >"$tmp/hostile-history.txt"
+check "hostile host: history gives 0" 0 $?
+printable_check "history shows the target from the journal escaped" "$tmp/hostile-history.txt" "$hostile_target"
+"$rdpmend" rollback 1 --host "sim:$tmp/hostile.json" >"$tmp/hostile-rollback.txt"
+check "hostile host: rollback 1 gives 0" 0 $?
+printable_check "rollback shows the target escaped" "$tmp/hostile-rollback.txt" "on $hostile_target: "
+
 echo "$failures failed"
 [[ $failures == 0 ]]

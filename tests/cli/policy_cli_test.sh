@@ -72,6 +72,19 @@ check "policy without a subcommand is bad usage (2)" 2 $?
 "$rdpmend" policy show --help >"$tmp/help.txt"
 check "--help gives 0" 0 $?
 
+# Values come from a file: a value or a name with terminal controls is shown escaped, in the table and in the
+# warning that quotes it.
+cat >"$tmp/hostile.toml" <<'TOML'
+[policy]
+MaintenanceWindow = "Sat 02:00-04:00\u001b[2J"
+"No\u009bSuch" = 1
+TOML
+chmod 600 "$tmp/hostile.toml"
+"$rdpmend" policy show --config "$tmp/hostile.toml" >"$tmp/hostile.txt"
+check "hostile values: policy show gives 0" 0 $?
+printable_check "a value with ESC is shown as \\x1b" "$tmp/hostile.txt" '02:00-04:00\x1b[2J'
+printable_check "a name with an 8-bit CSI is shown as \\u009b" "$tmp/hostile.txt" 'No\u009bSuch'
+
 if [[ $failures -gt 0 ]]; then
   echo "$failures check(s) failed"
   exit 1

@@ -73,6 +73,10 @@ if grep -q $'\x1b' "$tmp/hostile.json"; then
 else
   echo "ok   scan --json writes no raw ESC byte"
 fi
+"$rdpmend" scan --xrdp-log "$tmp/hostile.log" >"$tmp/hostile.txt"
+check "the same log in the human report: 1" 1 $?
+printable_check "the human report shows the line with \\x1b and \\xNN, no raw control or invalid byte" "$tmp/hostile.txt" \
+  'log: Cannot read private key file /etc/xrdp/k\xffe\xc0\xafy.pem\x1b[2J: Permission denied \xe2\x82'
 
 printf '{"version": 1, "symptoms": [], "rules": [{"symptom": "nope"}]}' >"$tmp/catalog.json"
 "$rdpmend" scan --catalog "$tmp/catalog.json" --xml "$data/synthetic/system-rdp-failures.xml" >/dev/null 2>"$tmp/catalog.err"
