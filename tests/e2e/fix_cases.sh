@@ -196,7 +196,7 @@ snakeoil_case() {
 # Stop the running instance and wait until it is gone (a zombie counts as gone), then start a new one.
 if [ -f "$dir/running.pid" ]; then
   pid=\$(cat "$dir/running.pid")
-  kill -TERM -- "-\$pid" 2>/dev/null
+  /bin/kill -TERM -- "-\$pid" 2>/dev/null
   i=0
   while [ \$i -lt 100 ] && [ -d /proc/\$pid ] && ! grep -q ') Z' /proc/\$pid/stat 2>/dev/null; do
     sleep 0.05; i=\$((i + 1))
