@@ -85,6 +85,10 @@ std::optional<Refused> judge_symlink(const ComponentFacts& f, bool parent_only_a
                    parent_only_add
                        ? "a link made by another account, in a folder where others may add entries"
                        : "a link made by another account");
+  // On Windows a link is an object with its own DACL: whoever may write its reparse data may change where it
+  // leads (Linux links cannot be changed, only replaced through their folder: never set there).
+  if (f.others_may_write)
+    return refused(f, Refusal::kWritableByOthers, "another account may change where the link leads");
   return std::nullopt;
 }
 

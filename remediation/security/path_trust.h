@@ -9,8 +9,8 @@
 // else can change it. A folder that others may add entries to but not remove or rename other accounts'
 // entries (a root-owned sticky folder such as /tmp; on Windows a folder granting CreateFiles without
 // DeleteChild) counts only when the next component is a trusted account's, since then no one else can
-// rename or remove it. A symlink is followed only when the link is a trusted account's and every component
-// of what it resolves to passes the same rule.
+// rename or remove it. A symlink is followed only when the link is a trusted account's (and, on Windows,
+// no one else may rewrite it) and every component of what it resolves to passes the same rule.
 
 #include <cstdint>
 #include <optional>
@@ -87,7 +87,7 @@ enum class Use {
 std::optional<Refused> judge_folder_on_the_way(const ComponentFacts& facts, bool parent_only_add);
 
 // The rule for a symlink met on the way or at the end: it must be a trusted account's (its folder was
-// judged already).
+// judged already), and no one else may change where it leads (a Windows link has a DACL of its own).
 std::optional<Refused> judge_symlink(const ComponentFacts& facts, bool parent_only_add);
 
 // The rule for the last component, by use.

@@ -86,6 +86,8 @@ TEST(PathTrust, LinksAreJudgedByWhoMadeThem) {
   EXPECT_EQ(verdict(judge_symlink(component(Kind::kSymlink, true, false), false)), "trusted");
   EXPECT_EQ(verdict(judge_symlink(component(Kind::kSymlink, true, false), true)), "trusted");
   EXPECT_EQ(verdict(judge_symlink(component(Kind::kSymlink, false, false), true)), "untrusted-owner");
+  // A Windows link whose DACL lets another account rewrite its reparse data.
+  EXPECT_EQ(verdict(judge_symlink(component(Kind::kSymlink, true, true), false)), "writable-by-others");
 }
 
 TEST(PathTrust, RefusalMessageCarriesTheComponentAndItsFacts) {
