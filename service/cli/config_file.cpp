@@ -76,7 +76,10 @@ Result<ConfigFile> load_config_file(const std::string& requested) {
   auto text = security::read_trusted_file(path);
   if (!text) {
     // Only the default location is optional: a file named on the command line must be there.
-    if (requested.empty() && text.error().reason == security::Refusal::kNotFound) return ConfigFile{};
+    // (On Windows the Linux default is no path at all: the settings come from the registry.)
+    if (requested.empty() && (text.error().reason == security::Refusal::kNotFound ||
+                              text.error().reason == security::Refusal::kNotAbsolute))
+      return ConfigFile{};
     return text.error().to_error("read configuration");
   }
   return parse_config_text(text.value(), path);
