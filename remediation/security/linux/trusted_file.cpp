@@ -349,23 +349,6 @@ Trusted<std::string> read_all(const TrustedFile& file, std::size_t limit) {
   return bytes;
 }
 
-Trusted<std::string> read_trusted_file(const std::string& path, std::size_t limit) {
-  auto file = open_trusted_file(path, Use::kContent);
-  if (!file) return file.error();
-  return read_all(file.value(), limit);
-}
-
-std::optional<Refused> check_trusted(const std::string& path, Use use) {
-  if (use == Use::kFolder) {
-    auto folder = open_trusted_folder(path);
-    if (!folder) return folder.error();
-    return std::nullopt;
-  }
-  auto file = open_trusted_file(path, use);
-  if (!file) return file.error();
-  return std::nullopt;
-}
-
 Status replace_in_folder(const TrustedFolder& folder, std::string_view name, std::string_view bytes,
                          std::uint32_t mode) {
   unsigned uid = geteuid(), gid = getegid();

@@ -507,23 +507,6 @@ Trusted<std::string> read_all(const TrustedFile& file, std::size_t limit) {
   return bytes;
 }
 
-Trusted<std::string> read_trusted_file(const std::string& path, std::size_t limit) {
-  auto file = open_trusted_file(path, Use::kContent);
-  if (!file) return file.error();
-  return read_all(file.value(), limit);
-}
-
-std::optional<Refused> check_trusted(const std::string& path, Use use) {
-  if (use == Use::kFolder) {
-    auto folder = open_trusted_folder(path);
-    if (!folder) return folder.error();
-    return std::nullopt;
-  }
-  auto file = open_trusted_file(path, use);
-  if (!file) return file.error();
-  return std::nullopt;
-}
-
 // `mode` is POSIX only: on Windows the new file's DACL comes from the folder's inheritable ACEs. The old
 // file's owner and group pass to the new one where this account may assign them (itself, a group it may own,
 // or any account with SeRestorePrivilege enabled); where it may not, the replacement fails and says so, and
