@@ -95,14 +95,15 @@ fuzz_run() {
   rm -rf "$corpus"
 }
 
-stage "libFuzzer: event XML reader, .evtx reader and RDP reply decoders, ${fuzz_seconds}s each"
+stage "libFuzzer: event XML reader, .evtx reader, RDP reply decoders (${fuzz_seconds}s each), configuration loader"
 if cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
      -DCMAKE_CXX_COMPILER=clang++ -DRDPMEND_BUILD_FUZZERS=ON >/dev/null &&
-   cmake --build build/fuzz --target event_xml_fuzz evtx_fuzz rdp_reply_fuzz -j "$jobs" >/dev/null; then
+   cmake --build build/fuzz --target event_xml_fuzz evtx_fuzz rdp_reply_fuzz config_fuzz -j "$jobs" >/dev/null; then
   fuzz_run event_xml_fuzz "$fuzz_seconds" tests/data/event-xml/*.xml tests/data/synthetic/*.xml
   # An .evtx input is a file header plus 64 KiB chunks: the seeds are one-chunk files.
   max_len=70000 fuzz_run evtx_fuzz "$fuzz_seconds" tests/fuzz/corpus/evtx/*
   fuzz_run rdp_reply_fuzz "$fuzz_seconds" tests/fuzz/corpus/rdp_reply/*
+  fuzz_run config_fuzz "$((fuzz_seconds / 2))" tests/fuzz/corpus/config/*
 else
   fail_stage "fuzz build"
 fi
