@@ -5,6 +5,7 @@
 // or a crash left the action in flight. Every step is idempotent: applying twice changes nothing the
 // second time; rolling back twice restores the same state.
 
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ class Action {
   virtual bool reversible() const { return true; }
   virtual Status rollback(const Backup& backup) = 0;
 };
+
+// Whether the inspection refused a file this action goes through (HostState::refused_paths, by role): an
+// action checks it itself, so that not even `fix --only` changes anything through it (docs/SECURITY.md).
+Status not_refused(std::string_view action, const inspect::HostState& state,
+                   std::initializer_list<const char*> roles);
 
 // The actions a host offers, by id.
 class ActionSet {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -44,5 +45,9 @@ std::string openssl_error_text();
 
 // The bytes written into a memory BIO, as text.
 std::string bio_text(BIO* bio);
+
+// The first PEM certificate / private key in `pem` (bytes already read, bounded); null when there is none.
+X509Ptr parse_pem_certificate(std::string_view pem);
+PkeyPtr parse_pem_private_key(std::string_view pem);
 
 }  // namespace rdpmend::probe

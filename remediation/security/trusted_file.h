@@ -64,6 +64,7 @@ struct TrustedFile {
   ComponentFacts facts;
   FileIdentity identity;
   std::uint64_t size = 0;
+  bool through_link = false;  // the path's last component was a link (followed because it passed the rule)
 };
 
 // Opens `path` (absolute) for `use` (kContent or kChange), links followed where they pass the rule.

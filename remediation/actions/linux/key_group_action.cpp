@@ -106,9 +106,8 @@ class JoinKeyGroup final : public Action {
   Result<unsigned> key_group(const HostState& s) const {
     const std::string& path = s.listener.key_path;
     if (path.empty()) return Error{kId, "", "xrdp.ini names no key file"};
-    for (const auto& r : s.refused_paths)
-      if (r.role == inspect::kRoleKey || r.role == inspect::kRoleListenerSettings)
-        return Error{kId, r.path, "refused (" + r.reason + "): " + r.component};
+    if (auto ok = not_refused(kId, s, {inspect::kRoleListenerSettings, inspect::kRoleKey}); !ok)
+      return ok.error();
     // Followed as xrdp follows it, under the trust rule, and only read.
     auto file = security::open_trusted_file(path, security::Use::kChange);
     if (!file) return file.error().to_error(kId);

@@ -1,7 +1,5 @@
 #include "actions/linux/xrdp_actions.h"
 
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,22 +38,9 @@ Result<unsigned> primary_gid(const std::string& user) {
   return account.value().gid;
 }
 
-// The inspection refused a file this action would go through: nothing is changed (docs/SECURITY.md).
-Status not_refused(std::string_view action, const HostState& s, std::initializer_list<const char*> roles) {
-  for (const auto& r : s.refused_paths)
-    for (const char* role : roles)
-      if (r.role == role)
-        return Error{
-            std::string(action), r.path,
-            "refused (" + r.reason + "): " + r.component + (r.detail.empty() ? "" : ": " + r.detail)};
-  return Ok{};
-}
-
 bool parses_as(const std::string& pem, bool certificate) {
-  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  if (!bio) return false;
-  if (certificate) return probe::X509Ptr(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) != nullptr;
-  return probe::PkeyPtr(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)) != nullptr;
+  return certificate ? probe::parse_pem_certificate(pem) != nullptr
+                     : probe::parse_pem_private_key(pem) != nullptr;
 }
 
 // The key file opened for a permission change: a regular file with one name, in folders only root can

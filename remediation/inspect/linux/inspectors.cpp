@@ -8,7 +8,6 @@
 #include <memory>
 #include <sstream>
 
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "inspect/host.h"
@@ -45,24 +44,13 @@ class XrdpListener final : public ListenerSettingsReader {
   std::string ini_;
 };
 
-// PEM text -> OpenSSL object, from bytes already read under the trust rule.
-probe::X509Ptr parse_certificate(const std::string& pem) {
-  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  return probe::X509Ptr(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-}
-
-probe::PkeyPtr parse_private_key(const std::string& pem) {
-  probe::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
-  return probe::PkeyPtr(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-}
-
 // A file that exists and was opened, but is not what it should be: refused, so nothing replaces it.
-RefusedPath content_refusal(const char* role, const std::string& path, const char* reason,
+RefusedPath content_refusal(const char* role, const std::string& path, std::string reason,
                             std::string detail) {
   RefusedPath r;
   r.role = role;
   r.path = path;
-  r.reason = reason;
+  r.reason = std::move(reason);
   r.component = path;
   r.detail = std::move(detail);
   return r;
@@ -101,12 +89,12 @@ class XrdpCertificate final : public CertificateInspector {
       return c;
     }
     auto pem = security::read_all(*cert_file.file);
-    probe::X509Ptr cert = pem ? parse_certificate(pem.value()) : nullptr;
+    probe::X509Ptr cert = pem ? probe::parse_pem_certificate(pem.value()) : nullptr;
     if (!cert) {
       std::string why = pem ? "not a PEM certificate: " + probe::openssl_error_text() : pem.error().message();
       c.refused.push_back(content_refusal(
           kRoleCertificate, listener.certificate_path,
-          pem ? kNotACertificate : std::string(security::refusal_id(pem.error().reason)).c_str(), why));
+          pem ? std::string(kNotACertificate) : std::string(security::refusal_id(pem.error().reason)), why));
       c.error = "certificate " + listener.certificate_path + " is " + why;
       return c;
     }
@@ -140,7 +128,7 @@ class XrdpCertificate final : public CertificateInspector {
       c.error = "key " + path + ": " + pem.error().message();
       return nullptr;
     }
-    auto key = parse_private_key(pem.value());
+    auto key = probe::parse_pem_private_key(pem.value());
     if (!key) {
       std::string why = "not a PEM private key: " + probe::openssl_error_text();
       c.refused.push_back(content_refusal(kRoleKey, path, kNotAPrivateKey, why));

@@ -58,10 +58,11 @@ InspectedFile open_and_inspect(const std::string& path, const Account* account, 
   InspectedFile result;
   FileState& f = result.state;
   f.path = path;
-  if (auto entry = security::open_trusted_entry(path); entry && entry.value().facts)
-    f.is_link = entry.value().facts->kind == security::ComponentFacts::Kind::kSymlink;
   auto opened = security::open_trusted_file(path, use);
   if (!opened) {
+    // Whether the path's own entry is a link, for the report: only asked when the file could not be opened.
+    if (auto entry = security::open_trusted_entry(path); entry && entry.value().facts)
+      f.is_link = entry.value().facts->kind == security::ComponentFacts::Kind::kSymlink;
     const auto& refused = opened.error();
     if (refused.reason == security::Refusal::kNotFound) {
       f.error = f.is_link ? "the link points nowhere" : "no such file";
@@ -84,6 +85,7 @@ InspectedFile open_and_inspect(const std::string& path, const Account* account, 
     return result;
   }
   f.exists = true;
+  f.is_link = file.through_link;
   f.owner = file.facts.owner;
   f.group = file.facts.group;
   f.mode = static_cast<std::uint32_t>(st.st_mode & 07777);

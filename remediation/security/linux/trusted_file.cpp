@@ -89,6 +89,7 @@ struct Walked {
   std::string name;
   NativeHandle fd;  // invalid: the final entry does not exist
   struct stat st {};
+  bool final_link = false;  // the last component was a link, followed
 };
 
 std::vector<std::string> split(std::string_view path) {
@@ -164,6 +165,7 @@ Trusted<Walked> walk(const std::string& path, bool follow_final, bool missing_fi
     ComponentFacts facts = facts_of(st, component);
     if (facts.kind == ComponentFacts::Kind::kSymlink && (!last || follow_final)) {
       if (auto bad = judge_symlink(facts, parent.only_add)) return *bad;
+      w.final_link = w.final_link || last;
       if (++links > kMaxSymlinks) {
         Refused r;
         r.reason = Refusal::kTooManyLinks;
@@ -305,8 +307,12 @@ Trusted<TrustedFile> open_trusted_file(const std::string& path, Use use) {
     r.detail = "it was replaced while it was being opened";
     return r;
   }
-  return TrustedFile{std::move(handle), component, facts_of(st, component), identity_of(st),
-                     static_cast<std::uint64_t>(st.st_size)};
+  return TrustedFile{std::move(handle),
+                     component,
+                     facts_of(st, component),
+                     identity_of(st),
+                     static_cast<std::uint64_t>(st.st_size),
+                     walked.final_link};
 }
 
 Trusted<TrustedEntry> open_trusted_entry(const std::string& path) {

@@ -273,6 +273,7 @@ struct Walked {
   std::string name;
   NativeHandle handle;  // invalid: the final entry does not exist
   std::optional<Described> final;
+  bool final_link = false;  // the last component was a link, followed
 };
 
 // Walks `path` component by component. Links on the way are followed when they pass the rule; a link in the
@@ -322,6 +323,7 @@ Trusted<Walked> walk(const std::string& path, bool follow_final, bool missing_fi
     Described& d = described.value();
     if (d.facts.kind == ComponentFacts::Kind::kSymlink && (!last || follow_final)) {
       if (auto bad = judge_symlink(d.facts, parent_only_add)) return judged(*bad, d);
+      w.final_link = w.final_link || last;
       if (++links > kMaxSymlinks)
         return refusal(Refusal::kTooManyLinks, component,
                        "more than 40 links (symbolic links, junctions) on the way");
@@ -463,8 +465,12 @@ Trusted<TrustedFile> open_trusted_file(const std::string& path, Use use) {
                      path);
   ComponentFacts facts = d.facts;
   facts.links = info.nNumberOfLinks;
-  return TrustedFile{std::move(opened.handle), component, std::move(facts), d.identity,
-                     static_cast<std::uint64_t>(size.QuadPart)};
+  return TrustedFile{std::move(opened.handle),
+                     component,
+                     std::move(facts),
+                     d.identity,
+                     static_cast<std::uint64_t>(size.QuadPart),
+                     walked.final_link};
 }
 
 Trusted<TrustedEntry> open_trusted_entry(const std::string& path) {

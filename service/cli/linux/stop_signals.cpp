@@ -13,6 +13,12 @@
 #include <boost/asio/post.hpp>
 
 namespace rdpmend::cli {
+namespace {
+
+// Sent by the destructor to the signal thread only (blocked everywhere else), to end its wait.
+constexpr int kWake = SIGUSR2;
+
+}  // namespace
 
 struct StopSignals::State {
   sigset_t waited{};
@@ -31,17 +37,19 @@ StopSignals::StopSignals(boost::asio::io_context& io, std::function<void()> stop
   sigaddset(&s->waited, SIGINT);
   sigaddset(&s->waited, SIGTERM);
   sigaddset(&s->waited, SIGHUP);
-  // Blocked in this thread (and in every thread it starts from now on), taken by sigtimedwait below.
+  sigaddset(&s->waited, kWake);
+  // Blocked in this thread (and in every thread it starts from now on), taken by sigwait below: the thread
+  // sleeps until a signal comes, with no periodic wake-up.
   pthread_sigmask(SIG_BLOCK, &s->waited, &s->previous);
   s->thread = std::thread([s, &io, stop = std::move(stop)] {
-    const timespec tick{0, 200 * 1000 * 1000};
     for (;;) {
+      int signal = 0;
+      if (sigwait(&s->waited, &signal) != 0) continue;
       {
         std::lock_guard lock(s->mutex);
         if (s->closing) return;
       }
-      int signal = sigtimedwait(&s->waited, nullptr, &tick);
-      if (signal < 0) continue;
+      if (signal == kWake) continue;
       if (signal == SIGHUP) {
         spdlog::info("signal {}: ignored (the agent keeps running)", signal);
         continue;
@@ -71,6 +79,7 @@ StopSignals::~StopSignals() {
     state_->closing = true;
     state_->changed.notify_all();
   }
+  pthread_kill(state_->thread.native_handle(), kWake);  // ends its sigwait
   state_->thread.join();
   pthread_sigmask(SIG_SETMASK, &state_->previous, nullptr);
 }
