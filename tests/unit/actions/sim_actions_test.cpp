@@ -1,6 +1,7 @@
 // Every sim action applied, verified by a fresh inspection (the finding is gone), and rolled back to the
 // exact prior state; the refusals a real host makes (links, CA-issued certificates) hold here too.
 
+#include "test_snapshot.h"
 #include "actions/sim/sim_actions.h"
 
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@ namespace {
 using inspect::HostState;
 
 HostState healthy() {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json");
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
   EXPECT_TRUE(s) << s.error().message();
   return s.value();
 }

@@ -1,6 +1,7 @@
 // Diagnosis scenarios on the simulated host: a healthy Windows snapshot, each finding alone, and
 // combinations. Events are hints: only state makes a finding.
 
+#include "test_snapshot.h"
 #include "diagnosis/diagnosis.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +19,7 @@ namespace {
 using inspect::HostState;
 
 HostState healthy() {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json");
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
   EXPECT_TRUE(s) << s.error().message();
   return s.value();
 }
@@ -244,7 +245,7 @@ namespace rdpmend::diagnosis {
 namespace {
 
 TEST(Diagnosis, XrdpKeyBehindASymlinkIsTheDebianDefaultNotAFinding) {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json").value();
   s.platform = "xrdp";
   s.services = {{"xrdp", true, "running", "", ""}};
   s.machinekeys_acl.reset();
@@ -253,7 +254,7 @@ TEST(Diagnosis, XrdpKeyBehindASymlinkIsTheDebianDefaultNotAFinding) {
 }
 
 TEST(Diagnosis, MissingFirewallRulesDoNotMatterWhenNoFirewallFilters) {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json").value();
   s.firewall.active = false;
   s.firewall.rules[0].present = false;
   EXPECT_TRUE(diagnose(s, {}, default_diagnosis_catalog()).findings.empty());

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 
+#include "test_snapshot.h"
 #include "actions/sim/sim_actions.h"
 #include "execute/pass.h"
 #include "inspect/host_state_json.h"
@@ -18,7 +19,7 @@
 namespace rdpmend::execute::test {
 
 inline inspect::HostState healthy_windows() {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json");
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
   if (!s) throw std::runtime_error(s.error().message());
   return s.value();
 }

@@ -1,5 +1,6 @@
 // The planner on the simulated host: what runs, in which order, and a reason for everything left out.
 
+#include "test_snapshot.h"
 #include "plan/planner.h"
 
 #include <gtest/gtest.h>
@@ -24,7 +25,7 @@ struct Fixture {
 
 // MachineKeys drift + an expired certificate: repair the ACL, regenerate, restart.
 Fixture broken_host() {
-  auto s = inspect::load_snapshot(std::string(RDPMEND_TEST_DATA) + "/hosts/windows-healthy.json").value();
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json").value();
   s.machinekeys_acl->matches_default = false;
   s.certificate.info->expired = true;
   auto state = std::make_shared<inspect::HostState>(s);
