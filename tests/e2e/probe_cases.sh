@@ -31,7 +31,10 @@ probe_expect() {
   else
     echo "FAIL probe $name: exit $status (want $want_exit), verdict '$got' (want '$want'), check: $check"
     head -c 1500 "$json" | sed 's/^/     /'
-    [[ -n $dir && -f $dir/xrdp.log ]] && tail -n 8 "$dir/xrdp.log" | sed 's/^/     xrdp.log: /'
+    local log
+    for log in xrdp.log out.log; do
+      [[ -n $dir && -f $dir/$log ]] && tail -n 8 "$dir/$log" | sed "s/^/     $log: /"
+    done
     failed=$((failed + 1))
   fi
 }
@@ -78,22 +81,26 @@ wait "$http_pid" 2>/dev/null
 if [[ -x /usr/bin/freerdp-shadow-cli && -x /usr/bin/Xvfb ]]; then
   shadow=$work/shadow
   mkdir -p "$shadow"
-  display=:$((90 + RANDOM % 100))
-  Xvfb "$display" -nolisten tcp -screen 0 640x480x24 >/dev/null 2>&1 &
+  # Xvfb picks a free display itself and writes its number once it accepts clients (-displayfd), so a
+  # loaded CI machine or a display left over by another run cannot make the shadow server start blind.
+  Xvfb -displayfd 3 -nolisten tcp -screen 0 640x480x24 3>"$shadow/display" >/dev/null 2>&1 &
   xvfb_pid=$!
+  for _ in $(seq 1 300); do [[ -s $shadow/display ]] && break; sleep 0.1; done
+  display=:$(head -n1 "$shadow/display")
   # The NT hash of "test" (MD4 of its UTF-16LE form).
   echo 'test:::0cb6948805f797bf2a82807973b89537:::' >"$shadow/SAM"
   port=$(xrdp_free_port)
   HOME=$shadow DISPLAY=$display setsid freerdp-shadow-cli "/port:$port" /bind-address:127.0.0.1 +auth /sec:nla \
     "/sam-file:$shadow/SAM" </dev/null >"$shadow/out.log" 2>&1 &
   shadow_pid=$!
-  for _ in $(seq 1 100); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1).close()" 2>/dev/null && break; sleep 0.05; done
+  # Up to 30 s: the shadow server generates its certificate and key at start, slow on a busy machine.
+  for _ in $(seq 1 300); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.1).close()" 2>/dev/null && break; sleep 0.1; done
   "$rdpmend" probe "127.0.0.1:$port" --protocols ssl --json >"$shadow/nla.json"
   probe_expect shadow-nla-required "$shadow/nla.json" $? 0 nla-required \
-    "j['negotiate']['failure'] == 'HYBRID_REQUIRED_BY_SERVER'"
+    "j['negotiate']['failure'] == 'HYBRID_REQUIRED_BY_SERVER'" "$shadow"
   "$rdpmend" probe "127.0.0.1:$port" --protocols hybrid --json >"$shadow/hybrid.json"
   probe_expect shadow-hybrid-tls "$shadow/hybrid.json" $? 0 ok \
-    "j['negotiate']['selected_protocol'] == 'HYBRID' and j['tls']['ok'] and any('CredSSP' in c for c in j['causes'])"
+    "j['negotiate']['selected_protocol'] == 'HYBRID' and j['tls']['ok'] and any('CredSSP' in c for c in j['causes'])" "$shadow"
   kill -TERM -- "-$shadow_pid" 2>/dev/null; kill "$xvfb_pid" 2>/dev/null
   wait "$shadow_pid" "$xvfb_pid" 2>/dev/null
 else
