@@ -1,6 +1,7 @@
 #pragma once
 // Port: who may read and write the journal's files. The journal records backups of security settings and
 // steers a privileged process, so only the system may touch it.
+// The folder passes the trust rule first (Journal::open, security/trusted_file.h).
 // linux/: created with mode 0600 (owned by root when running as root); an existing file that anyone but its
 // owner may read or write, a file not owned by root while running as root, or a link, is refused.
 // windows/: created with the protected DACL D:P(A;;FA;;;SY)(A;;FA;;;BA) (SYSTEM and Administrators only);

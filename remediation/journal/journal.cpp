@@ -15,6 +15,7 @@
 
 #include "journal/file_protection.h"
 #include "journal/migrations.h"
+#include "security/trusted_file.h"
 #include "util/json_text.h"
 
 namespace rdpmend::journal {
@@ -174,6 +175,12 @@ bool is_outcome(ActionState state) {
 }
 
 Result<Journal> Journal::open(const std::string& path, Options options) {
+  // The folder must be one only root (Windows: SYSTEM and Administrators) can change: SQLite opens the files
+  // by name, and the trust rule on the folder is what keeps another account from swapping an entry between
+  // the checks below and SQLite's open.
+  const std::string folder = std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
+  if (auto refused = security::check_trusted(folder, security::Use::kFolder))
+    return refused->to_error("check the journal's folder");
   std::error_code ec;
   const bool existed = std::filesystem::exists(path, ec);
   // SQLite takes an empty file for an empty database: re-creating a journal that is there would lose its

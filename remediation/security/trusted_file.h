@@ -55,6 +55,9 @@ struct TrustedFolder {
   NativeHandle handle;
   std::string path;  // the folder's real path (links resolved), for messages and evidence
   FileIdentity identity;
+  // Others may add entries here but not remove or rename other accounts' (a sticky folder; Windows: add
+  // without delete-child): an entry in it is only as trustworthy as its owner.
+  bool others_may_only_add = false;
 };
 
 // A regular file opened for reading, its chain judged for the use it was opened for.

@@ -19,6 +19,7 @@
 #include "actions/windows/file_acl.h"
 #include "actions/windows/windows_actions.h"
 #include "actions_test_support.h"
+#include "dacl_support.h"
 #include "inspect/sddl.h"
 #include "inspect/windows/file_security.h"
 #include "inspect/windows/key_access.h"
@@ -204,8 +205,48 @@ TEST_F(AclActionsTest, MachineKeysRefusesAFileOrNothing) {
   config_.machine_keys = machine_keys_ + L"-absent";
   auto absent = machine_keys_action()->check(state_);
   ASSERT_FALSE(absent.ok());
-  EXPECT_THAT(absent.error().detail, StartsWith("open without following links: "));
-  EXPECT_THAT(absent.error().detail, HasSubstr("(error 2)"));
+  EXPECT_EQ(absent.error().detail, "it does not exist");
+
+  config_.machine_keys = (folder_.path() / L"no-such-folder" / L"MachineKeys").wstring();
+  auto no_parent = machine_keys_action()->check(state_);
+  ASSERT_FALSE(no_parent.ok());
+  EXPECT_THAT(no_parent.error().detail, StartsWith("refused (not-found): "));
+}
+
+// The folders above MachineKeys and the key file pass the trust rule (security/trusted_file.h): in a folder
+// that another account may change, it could swap MachineKeys or the key for its own between the check and the
+// change, so neither action opens anything there and nothing is written.
+TEST_F(AclActionsTest, BothRefuseAnObjectInAFolderOthersMayChange) {
+  const std::filesystem::path shared = folder_.path() / L"shared";
+  std::filesystem::create_directory(shared);
+  const std::wstring keys = (shared / L"MachineKeys").wstring();
+  std::filesystem::create_directory(keys);
+  const std::wstring key = keys + L"\\" + kKeyName;
+  std::ofstream(std::filesystem::path(key)) << "stand-in key";
+  ASSERT_TRUE(test_support::set_dacl_by_name(shared, L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;" +
+                                                         test_support::my_sid() + L")(A;OICI;FA;;;WD)"));
+  const std::string keys_before = sddl_of(keys), key_before = sddl_of(key);
+  config_.machine_keys = keys;
+  state_.machinekeys_acl->file.path = win::narrow(keys);
+  state_.rdp_key_acl->file.path = win::narrow(key);
+  std::vector<std::unique_ptr<Action>> actions;
+  actions.push_back(machine_keys_action());
+  actions.push_back(key_action());
+  for (const auto& action : actions) {
+    auto checked = action->check(state_);
+    ASSERT_FALSE(checked.ok()) << action->id();
+    EXPECT_THAT(checked.error().detail,
+                StartsWith("refused (writable-by-others): " + win::narrow(shared.wstring())))
+        << action->id();
+    auto backup = action->backup(state_);
+    EXPECT_FALSE(backup.ok()) << action->id();
+    auto rolled_back = action->rollback(Backup{
+        {{"path", win::narrow(action->id() == kRepairMachineKeysAcl ? keys : key)}, {"sddl", keys_before}}});
+    ASSERT_FALSE(rolled_back.ok()) << action->id();
+    EXPECT_THAT(rolled_back.error().detail, HasSubstr("writable-by-others")) << action->id();
+  }
+  EXPECT_EQ(sddl_of(keys), keys_before);
+  EXPECT_EQ(sddl_of(key), key_before);
 }
 
 TEST_F(AclActionsTest, MachineKeysRefusesAForeignOrDamagedBackup) {

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "dacl_support.h"
 #include "inspect_test_support.h"
 #include "junction_support.h"
 #include "platform/windows/handles.h"
@@ -41,6 +42,9 @@ namespace rdpmend::security {
 namespace {
 
 namespace fs = std::filesystem;
+using test_support::my_sid;
+using test_support::set_dacl;
+using test_support::set_dacl_by_name;
 using test_support::TestFolder;
 using ::testing::HasSubstr;
 
@@ -80,54 +84,6 @@ std::string verdict(const std::optional<Refused>& r) {
 template <typename T>
 std::string why(const Trusted<T>& r) {
   return r ? std::string("(trusted)") : r.error().message();
-}
-
-// The DACL of `path` (never through a link: the handle is opened on the link itself), protected, from SDDL.
-bool set_dacl(const fs::path& path, const std::wstring& sddl) {
-  PSECURITY_DESCRIPTOR raw = nullptr;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &raw, nullptr))
-    return false;
-  win::LocalPtr<void> sd(raw);
-  BOOL present = FALSE, defaulted = FALSE;
-  PACL dacl = nullptr;
-  GetSecurityDescriptorDacl(raw, &present, &dacl, &defaulted);
-  win::UniqueHandle h =
-      win::adopt_handle(CreateFileW(path.c_str(), READ_CONTROL | WRITE_DAC, 7, nullptr, OPEN_EXISTING,
-                                    FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
-  if (!h) return false;
-  return SetSecurityInfo(h.get(), SE_FILE_OBJECT,
-                         DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr, nullptr,
-                         dacl, nullptr) == ERROR_SUCCESS;
-}
-
-// The same, by name (SetNamedSecurityInfoW), for a plain folder or file.
-bool set_dacl_by_name(const fs::path& path, const std::wstring& sddl) {
-  PSECURITY_DESCRIPTOR raw = nullptr;
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl.c_str(), SDDL_REVISION_1, &raw, nullptr))
-    return false;
-  win::LocalPtr<void> sd(raw);
-  BOOL present = FALSE, defaulted = FALSE;
-  PACL dacl = nullptr;
-  GetSecurityDescriptorDacl(raw, &present, &dacl, &defaulted);
-  std::wstring name = path.wstring();
-  return SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT,
-                               DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr,
-                               nullptr, dacl, nullptr) == ERROR_SUCCESS;
-}
-
-// This process's own SID as text, for ACEs that keep the test's access to what it made.
-std::wstring my_sid() {
-  HANDLE raw = nullptr;
-  if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &raw)) return L"";
-  win::UniqueHandle token(raw);
-  std::vector<BYTE> buffer(512);
-  DWORD size = 0;
-  if (!GetTokenInformation(raw, TokenUser, buffer.data(), static_cast<DWORD>(buffer.size()), &size))
-    return L"";
-  wchar_t* text = nullptr;
-  if (!ConvertSidToStringSidW(reinterpret_cast<TOKEN_USER*>(buffer.data())->User.Sid, &text)) return L"";
-  win::LocalPtr<wchar_t> owned(text);
-  return text;
 }
 
 // Gives `path` to `owner` (a SID string): needs SeRestorePrivilege, which an elevated prompt holds.

@@ -2,11 +2,14 @@
 
 #include <aclapi.h>
 #include <sddl.h>
+#include <winternl.h>
 
 #include <vector>
 
 #include "inspect/sddl.h"
 #include "platform/windows/win_text.h"
+#include "security/trusted_file.h"
+#include "security/windows/nt_files.h"
 
 namespace rdpmend::actions::windows {
 namespace {
@@ -83,15 +86,34 @@ Result<win::UniqueHandle> open_object(const std::wstring& path, ObjectKind kind,
                                       const std::string& what) {
   const std::string name = win::narrow(path);
   if (path.empty()) return Error{what, name, "no path"};
-  const DWORD access = READ_CONTROL | (for_writing ? WRITE_DAC | WRITE_OWNER : 0);
-  win::UniqueHandle handle;
+  // Every folder above the object passes the trust rule, walked by handle from the drive root (a junction on
+  // the way is followed only where it passes too); the object is then opened relative to the last of those
+  // handles, so no folder can be swapped between the judgement and the change.
+  auto entry = security::open_trusted_entry(name);
+  if (!entry) return entry.error().to_error(what);
+  const security::TrustedEntry& found = entry.value();
+  if (!found.facts) return Error{what, name, "it does not exist"};
+  // Where others may add entries (MachineKeys lets Everyone create key files), an entry another account made
+  // is that account's: its permissions are not this repair's to change.
+  if (found.folder.others_may_only_add && !found.facts->owner_trusted)
+    return Error{what, name,
+                 "refused: it is owned by " + found.facts->owner + " in " + found.folder.path +
+                     ", where others may add entries; only an entry of SYSTEM, Administrators or "
+                     "TrustedInstaller is changed there"};
+  const ACCESS_MASK access =
+      READ_CONTROL | FILE_READ_ATTRIBUTES | SYNCHRONIZE | (for_writing ? WRITE_DAC | WRITE_OWNER : 0);
+  security::windows::NtOpened opened;
   {
     ThreadPrivileges privileges{kRestore, kBackup, kTakeOwnership};
-    handle = win::adopt_handle(
-        CreateFileW(path.c_str(), access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
-                    OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS | FILE_FLAG_OPEN_REPARSE_POINT, nullptr));
-    if (!handle) return Error{what, name, "open without following links: " + win::error_text(GetLastError())};
+    opened = security::windows::open_relative(
+        security::windows::handle_of(found.folder.handle), win::widen(found.name), access,
+        FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, FILE_OPEN,
+        FILE_OPEN_REPARSE_POINT | FILE_OPEN_FOR_BACKUP_INTENT | FILE_SYNCHRONOUS_IO_NONALERT);
   }
+  if (!opened.ok())
+    return Error{what, name,
+                 "open without following links: " + security::windows::status_text(opened.status)};
+  win::UniqueHandle handle(reinterpret_cast<HANDLE>(opened.handle.release()));
   BY_HANDLE_FILE_INFORMATION info{};
   if (!GetFileInformationByHandle(handle.get(), &info))
     return Error{what, name, "read its attributes: " + win::error_text(GetLastError())};

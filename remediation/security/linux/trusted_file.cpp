@@ -216,7 +216,7 @@ Trusted<Walked> walk(const std::string& path, bool follow_final, bool missing_fi
 }
 
 TrustedFolder folder_of(Level level, const struct stat& st) {
-  return TrustedFolder{std::move(level.fd), std::move(level.path), identity_of(st)};
+  return TrustedFolder{std::move(level.fd), std::move(level.path), identity_of(st), level.only_add};
 }
 
 Trusted<TrustedFolder> parent_folder(Walked& w) {
@@ -278,9 +278,9 @@ Trusted<TrustedFolder> open_trusted_folder(const std::string& path) {
   auto& walked = w.value();
   bool only_add = walked.chain.back().only_add;
   std::string component = join(walked.chain.back().path, walked.name);
-  if (auto bad = judge_final(facts_of(walked.st, component), only_add, Use::kFolder))
-    return with_path(*bad, path);
-  return TrustedFolder{std::move(walked.fd), component, identity_of(walked.st)};
+  const ComponentFacts facts = facts_of(walked.st, component);
+  if (auto bad = judge_final(facts, only_add, Use::kFolder)) return with_path(*bad, path);
+  return TrustedFolder{std::move(walked.fd), component, identity_of(walked.st), facts.others_may_only_add};
 }
 
 Trusted<TrustedFile> open_trusted_file(const std::string& path, Use use) {

@@ -356,7 +356,7 @@ Trusted<Walked> walk(const std::string& path, bool follow_final, bool missing_fi
 }
 
 TrustedFolder folder_of(Level level) {
-  return TrustedFolder{std::move(level.handle), std::move(level.path), level.identity};
+  return TrustedFolder{std::move(level.handle), std::move(level.path), level.identity, level.only_add};
 }
 
 std::string random_suffix() {
@@ -431,7 +431,7 @@ Trusted<TrustedFolder> open_trusted_folder(const std::string& path) {
   const Described& d = *walked.final;
   if (auto bad = judge_final(d.facts, walked.chain.back().only_add, Use::kFolder))
     return with_path(judged(*bad, d), path);
-  return TrustedFolder{std::move(walked.handle), d.facts.path, d.identity};
+  return TrustedFolder{std::move(walked.handle), d.facts.path, d.identity, d.facts.others_may_only_add};
 }
 
 Trusted<TrustedFile> open_trusted_file(const std::string& path, Use use) {

@@ -41,6 +41,17 @@ TEST_F(JournalFileProtectionTest, CreatesTheDatabaseAndItsCompanionsOwnerOnly) {
   EXPECT_EQ(st.st_uid, geteuid());
 }
 
+// SQLite opens the journal by name: in a folder another account may write, it could swap the database for
+// its own between the checks and the open, so such a folder is refused before anything is created there.
+TEST_F(JournalFileProtectionTest, RefusesAFolderOthersMayWrite) {
+  ASSERT_EQ(chmod(folder_.c_str(), 0777), 0);
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().what, "check the journal's folder");
+  EXPECT_THAT(opened.error().detail, HasSubstr("refused (writable-by-others): " + folder_.string()));
+  EXPECT_FALSE(std::filesystem::exists(path_)) << "nothing is created in a folder that is refused";
+}
+
 TEST_F(JournalFileProtectionTest, RefusesAWorldReadableDatabase) {
   { Journal journal = open_journal(); }
   ASSERT_EQ(chmod(path_.c_str(), 0644), 0);

@@ -25,6 +25,31 @@ TEST_F(JournalFileProtectionTest, CreatesTheDatabase) {
   EXPECT_NE(GetFileAttributesW(win::widen(path_).c_str()), INVALID_FILE_ATTRIBUTES);
 }
 
+// SQLite opens the journal by name: in a folder another account may change, it could swap the database for
+// its own between the checks and the open, so such a folder is refused before anything is created there.
+// (Under Wine the DACL set here becomes mode 0777, read back as Everyone full control: refused the same way.)
+TEST_F(JournalFileProtectionTest, RefusesAFolderOthersMayChange) {
+  PSECURITY_DESCRIPTOR raw_sd = nullptr;
+  ASSERT_TRUE(ConvertStringSecurityDescriptorToSecurityDescriptorW(
+      L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;WD)", SDDL_REVISION_1, &raw_sd, nullptr));
+  BOOL present = FALSE;
+  BOOL defaulted = FALSE;
+  PACL dacl = nullptr;
+  ASSERT_TRUE(GetSecurityDescriptorDacl(raw_sd, &present, &dacl, &defaulted));
+  std::wstring folder = folder_.wstring();
+  const DWORD set = SetNamedSecurityInfoW(folder.data(), SE_FILE_OBJECT,
+                                          DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
+                                          nullptr, nullptr, dacl, nullptr);
+  LocalFree(raw_sd);
+  ASSERT_EQ(set, static_cast<DWORD>(ERROR_SUCCESS));
+  auto opened = Journal::open(path_, options());
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().what, "check the journal's folder");
+  EXPECT_THAT(opened.error().detail, HasSubstr("refused (writable-by-others): "));
+  EXPECT_EQ(GetFileAttributesW(win::widen(path_).c_str()), INVALID_FILE_ATTRIBUTES)
+      << "nothing is created in a folder that is refused";
+}
+
 TEST_F(JournalFileProtectionTest, GivesOnlySystemAndAdministratorsAccess) {
   RDPMEND_SKIP_UNDER_WINE("Wine stores no DACLs");
   { Journal journal = open_journal(); }
