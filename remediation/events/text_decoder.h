@@ -9,6 +9,8 @@
 #include <istream>
 #include <string>
 
+#include "util/encoding.h"
+
 namespace rdpmend::events {
 
 // Returned for a byte sequence that is not valid in the detected encoding.
@@ -39,7 +41,7 @@ class TextDecoder {
   std::string_view encoding_name_ = "UTF-8";
 };
 
-// Appends the UTF-8 encoding of a valid code point.
-void append_utf8(std::string& out, char32_t code_point);
+// The event readers append what they decode as UTF-8.
+using util::append_utf8;
 
 }  // namespace rdpmend::events

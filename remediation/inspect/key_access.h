@@ -6,10 +6,15 @@
 // linux/: xrdp's key file: owner, group, mode and the xrdp user's access.
 
 #include <optional>
+#include <string_view>
 
 #include "inspect/host_state.h"
 
 namespace rdpmend::inspect {
+
+// The documented default of %ProgramData%\Microsoft\Crypto\RSA\MachineKeys
+// (reference/rdp-failure-domain.md 4.2).
+inline constexpr std::string_view kMachineKeysDefaultSddl = "O:SYG:SYD:PAI(A;;0x12019f;;;WD)(A;;FA;;;BA)";
 
 class KeyAccessInspector {
  public:

@@ -1,7 +1,5 @@
 #include "util/encoding.h"
 
-#include "events/text_decoder.h"
-
 namespace rdpmend::util {
 namespace {
 
@@ -30,6 +28,24 @@ int base64_value(char c) {
 }
 
 }  // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out.push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
 
 std::string to_hex(const std::vector<std::uint8_t>& bytes) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -104,7 +120,7 @@ std::optional<std::string> utf16le_to_utf8(const std::vector<std::uint8_t>& byte
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return std::nullopt;
     }
-    events::append_utf8(out, u);
+    append_utf8(out, u);
   }
   return out;
 }

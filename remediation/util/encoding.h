@@ -22,6 +22,9 @@ std::optional<std::vector<std::uint8_t>> decode_hex_or_base64(std::string_view t
 // UTF-16LE bytes -> UTF-8, stopping at the first NUL; nullopt if the bytes are not valid UTF-16.
 std::optional<std::string> utf16le_to_utf8(const std::vector<std::uint8_t>& bytes);
 
+// Appends the UTF-8 encoding of a valid code point.
+void append_utf8(std::string& out, char32_t code_point);
+
 std::string to_lower_ascii(std::string_view text);
 
 // ASCII case-insensitive tests of `text` against a pattern already in lower case (the detection catalog

@@ -16,7 +16,7 @@
 
 #include "events/detection.h"
 #include "events/event_xml.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events {
 namespace {

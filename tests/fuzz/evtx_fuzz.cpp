@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "events/detection.h"
-#include "events/evtx/crc32.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/crc32.h"
+#include "evtx/evtx_file.h"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include "events/detection.h"
 #include "events/event_json.h"
 #include "events/event_time.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events {
 namespace {

@@ -20,11 +20,11 @@
 #include "actions/windows/windows_actions.h"
 #include "actions_test_support.h"
 #include "dacl_support.h"
-#include "inspect/sddl.h"
 #include "inspect/windows/file_security.h"
 #include "inspect/windows/key_access.h"
 #include "inspect_test_support.h"
 #include "junction_support.h"
+#include "security/sddl.h"
 #include "wine_detect.h"
 
 namespace rdpmend::actions {
@@ -50,10 +50,10 @@ std::string sddl_of(const std::wstring& path) {
 }
 
 std::vector<std::string> differences(const std::string& actual, std::string_view expected) {
-  auto a = inspect::parse_sddl(actual);
-  auto e = inspect::parse_sddl(expected);
+  auto a = security::parse_sddl(actual);
+  auto e = security::parse_sddl(expected);
   if (!a || !e) return {"unparsable: " + actual};
-  return inspect::compare_security_descriptors(a.value(), e.value());
+  return security::compare_security_descriptors(a.value(), e.value());
 }
 
 class AclActionsTest : public ::testing::Test {
@@ -125,7 +125,7 @@ TEST_F(AclActionsTest, MachineKeysBackupIsTheFolderSddl) {
   const std::string sddl = backup.value().data["sddl"].get<std::string>();
   EXPECT_THAT(sddl, StartsWith("O:"));
   EXPECT_THAT(sddl, HasSubstr("D:"));
-  EXPECT_TRUE(inspect::parse_sddl(sddl).ok()) << sddl;
+  EXPECT_TRUE(security::parse_sddl(sddl).ok()) << sddl;
   EXPECT_EQ(sddl, sddl_of(machine_keys_));
   EXPECT_EQ(action->target(state_), win::narrow(machine_keys_));
 }

@@ -20,9 +20,9 @@
 
 #include <fstream>
 
-#include "inspect/sddl.h"
 #include "inspect/windows/file_security.h"
 #include "inspect_test_support.h"
+#include "security/sddl.h"
 #include "wine_detect.h"
 
 namespace rdpmend::inspect::windows {
@@ -73,7 +73,7 @@ TEST_F(KeyAccessTest, ReadsAndComparesTheFolderDescriptor) {
   EXPECT_FALSE(check->file.is_link);
   EXPECT_EQ(check->file.path, win::narrow(folder_.path().wstring()));
   EXPECT_THAT(check->file.sddl, StartsWith("O:"));
-  EXPECT_TRUE(parse_sddl(check->file.sddl).ok()) << check->file.sddl;
+  EXPECT_TRUE(security::parse_sddl(check->file.sddl).ok()) << check->file.sddl;
   ASSERT_TRUE(check->matches_default.has_value());
   EXPECT_EQ(*check->matches_default, check->differences.empty());
   // A temporary folder inherits its parent's DACL: never the MachineKeys default.

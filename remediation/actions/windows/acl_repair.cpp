@@ -1,9 +1,9 @@
 #include "actions/windows/acl_repair.h"
 
 #include "actions/windows/administrator.h"
-#include "inspect/sddl.h"
 #include "inspect/windows/file_security.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 
 namespace rdpmend::actions::windows {
 namespace {
@@ -12,9 +12,9 @@ using Json = nlohmann::json;
 
 // Same owner, group, protection and ACEs (by meaning, inspect/sddl.h).
 bool same_meaning(const std::string& actual, const std::string& expected) {
-  auto a = inspect::parse_sddl(actual);
-  auto e = inspect::parse_sddl(expected);
-  return a && e && inspect::compare_security_descriptors(a.value(), e.value()).empty();
+  auto a = security::parse_sddl(actual);
+  auto e = security::parse_sddl(expected);
+  return a && e && security::compare_security_descriptors(a.value(), e.value()).empty();
 }
 
 }  // namespace

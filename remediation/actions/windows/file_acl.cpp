@@ -6,8 +6,8 @@
 
 #include <vector>
 
-#include "inspect/sddl.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 #include "security/trusted_file.h"
 #include "security/windows/nt_files.h"
 
@@ -137,7 +137,7 @@ Result<std::string> read_sddl(HANDLE object, const std::string& what, const std:
 
 Status write_sddl(HANDLE object, const std::string& sddl, const std::string& what, const std::string& path) {
   if (sddl.size() > kMaxSddl) return Error{what, path, "refused: the SDDL is longer than 64 KiB"};
-  auto parsed = inspect::parse_sddl(sddl);
+  auto parsed = security::parse_sddl(sddl);
   if (!parsed) return Error{what, path, "refused: " + parsed.error().message()};
   const auto& d = parsed.value();
   if (!d.owner || !d.group || !d.dacl)

@@ -3,7 +3,7 @@
 // key files inside keep their own ACLs (nothing propagates, file_acl.h); a junction at MachineKeys is
 // refused, and the folder is never renamed (reference 4.4).
 #include "actions/windows/acl_repair.h"
-#include "inspect/sddl.h"
+#include "inspect/key_access.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {

@@ -9,10 +9,10 @@
 
 #include <memory>
 
-#include "inspect/sddl.h"
 #include "inspect/windows/status_text.h"
 #include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
@@ -43,7 +43,7 @@ std::optional<std::string> sid_of_account(const wchar_t* account) {
   wchar_t* text = nullptr;
   if (!ConvertSidToStringSidW(buffer, &text)) return std::nullopt;
   LocalPtr<wchar_t> owned(text);
-  return canonical_sid(win::narrow(text));
+  return security::canonical_sid(win::narrow(text));
 }
 
 Result<std::wstring> crypto_folder(const wchar_t* sub) {
@@ -112,14 +112,14 @@ FileState inspect_file_security(const std::wstring& path, const std::vector<std:
   LocalPtr<wchar_t> text(raw_text);
   state.sddl = win::narrow(raw_text);
 
-  auto parsed = parse_sddl(state.sddl);
+  auto parsed = security::parse_sddl(state.sddl);
   if (!parsed) {
     state.error = parsed.error().message();
     return state;
   }
   if (parsed.value().owner) state.owner = account_name(*parsed.value().owner);
   if (parsed.value().group) state.group = account_name(*parsed.value().group);
-  state.readable_by_service = check_access(parsed.value(), service_sids, GENERIC_READ).allowed;
+  state.readable_by_service = security::check_access(parsed.value(), service_sids, GENERIC_READ).allowed;
   return state;
 }
 

@@ -1,8 +1,8 @@
 #include "inspect/windows/key_access.h"
 
-#include "inspect/sddl.h"
 #include "inspect/windows/file_security.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
@@ -29,14 +29,14 @@ class WindowsKeyAccess final : public KeyAccessInspector {
       return check;
     }
     if (check.file.sddl.empty()) return check;  // unreadable: check.file.error says why; unknown stays unset
-    auto actual = parse_sddl(check.file.sddl);
-    auto expected = parse_sddl(kMachineKeysDefaultSddl);
+    auto actual = security::parse_sddl(check.file.sddl);
+    auto expected = security::parse_sddl(kMachineKeysDefaultSddl);
     if (!actual || !expected) {
       check.file.error = (!actual ? actual : expected).error().message();
       return check;
     }
     if (check.file.is_link) check.differences.push_back(kLinkDifference);
-    auto differences = compare_security_descriptors(actual.value(), expected.value());
+    auto differences = security::compare_security_descriptors(actual.value(), expected.value());
     check.differences.insert(check.differences.end(), differences.begin(), differences.end());
     check.matches_default = check.differences.empty();
     return check;
@@ -97,16 +97,16 @@ std::vector<std::string> rdp_key_file_differences(const FileState& file,
                                                       "S-1-2-0", "S-1-2-1",      "S-1-5-15"};
   std::vector<std::string> out;
   if (file.is_link) out.push_back(kLinkDifference);
-  auto sd = parse_sddl(file.sddl);
+  auto sd = security::parse_sddl(file.sddl);
   if (!sd) {
     out.push_back("unreadable security descriptor: " + sd.error().message());
     return out;
   }
-  auto service = check_access(sd.value(), service_sids, kFileGenericRead);
+  auto service = security::check_access(sd.value(), service_sids, security::kFileGenericRead);
   if (!service.allowed) out.push_back("NETWORK SERVICE cannot read the key (" + service.reason + ")");
-  auto system = check_access(sd.value(), kSystem, kFileAllAccess);
+  auto system = security::check_access(sd.value(), kSystem, security::kFileAllAccess);
   if (!system.allowed) out.push_back("SYSTEM lacks full control (" + system.reason + ")");
-  if (check_access(sd.value(), kOrdinaryUser, kFileGenericRead).allowed)
+  if (security::check_access(sd.value(), kOrdinaryUser, security::kFileGenericRead).allowed)
     out.push_back("ordinary users (Everyone, Users, Authenticated Users) can read the private key");
   return out;
 }

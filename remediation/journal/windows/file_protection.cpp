@@ -5,9 +5,9 @@
 
 #include <memory>
 
-#include "inspect/sddl.h"
 #include "journal/file_protection.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 
 namespace rdpmend::journal {
 namespace {
@@ -74,7 +74,7 @@ Status check_existing(const std::wstring& file) {
     return Error{kWhat, name, "convert its DACL to SDDL: " + win::error_text(GetLastError())};
   LocalPtr text(raw_text);
   const std::string sddl = win::narrow(raw_text);
-  auto parsed = inspect::parse_sddl(sddl);
+  auto parsed = security::parse_sddl(sddl);
   if (!parsed) return Error{kWhat, name, parsed.error().message()};
   const auto& descriptor = parsed.value();
   if (!descriptor.dacl || descriptor.dacl->is_null)
@@ -84,7 +84,7 @@ Status check_existing(const std::wstring& file) {
     if (ace.type != "A" && ace.type != "OA") continue;
     if (ace.sid != kSystemSid && ace.sid != kAdministratorsSid && (self.empty() || ace.sid != self))
       return Error{kWhat, name,
-                   "refused: its DACL " + sddl + " gives " + inspect::display_sid(ace.sid) +
+                   "refused: its DACL " + sddl + " gives " + security::display_sid(ace.sid) +
                        " access (it holds backups of security settings); expected " +
                        win::narrow(kJournalSddl)};
   }

@@ -9,8 +9,8 @@
 
 #include "../../../windows/wine_detect.h"
 #include "../journal_test_support.h"
-#include "inspect/sddl.h"
 #include "platform/windows/win_text.h"
+#include "security/sddl.h"
 
 namespace rdpmend::journal {
 namespace {
@@ -64,10 +64,10 @@ TEST_F(JournalFileProtectionTest, GivesOnlySystemAndAdministratorsAccess) {
   const std::string sddl = win::narrow(raw_text);
   LocalFree(raw_text);
   LocalFree(raw_sd);
-  auto actual = inspect::parse_sddl(sddl);
-  auto expected = inspect::parse_sddl("D:P(A;;FA;;;SY)(A;;FA;;;BA)");
+  auto actual = security::parse_sddl(sddl);
+  auto expected = security::parse_sddl("D:P(A;;FA;;;SY)(A;;FA;;;BA)");
   ASSERT_TRUE(actual && expected);
-  EXPECT_TRUE(inspect::compare_security_descriptors(actual.value(), expected.value()).empty()) << sddl;
+  EXPECT_TRUE(security::compare_security_descriptors(actual.value(), expected.value()).empty()) << sddl;
 }
 
 TEST_F(JournalFileProtectionTest, RefusesADatabaseEveryoneCanRead) {

@@ -35,7 +35,7 @@
 
 #include "events/event_time.h"
 #include "events/event_xml.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events {
 namespace {

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "events/event.h"
-#include "events/evtx/binxml.h"
+#include "evtx/binxml.h"
 
 namespace rdpmend::events::evtx {
 

@@ -13,8 +13,8 @@
 #include <string_view>
 #include <vector>
 
-#include "events/evtx/crc32.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/crc32.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events::evtx_test {
 

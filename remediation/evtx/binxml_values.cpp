@@ -1,12 +1,12 @@
-#include "events/evtx/binxml_values.h"
+#include "evtx/binxml_values.h"
 
 #include <charconv>
 #include <chrono>
 #include <cstring>
 
 #include "events/event_time.h"
-#include "events/evtx/byte_cursor.h"
-#include "events/evtx/utf16.h"
+#include "evtx/byte_cursor.h"
+#include "evtx/utf16.h"
 
 namespace rdpmend::events::evtx {
 namespace {

@@ -1,9 +1,9 @@
-#include "events/evtx/crc32.h"
+#include "evtx/crc32.h"
 
 #include <array>
 #include <cstddef>
 
-#include "events/evtx/byte_cursor.h"
+#include "evtx/byte_cursor.h"
 
 namespace rdpmend::events::evtx {
 namespace {

@@ -13,11 +13,7 @@
 
 #include "common/result.h"
 
-namespace rdpmend::inspect {
-
-// The documented default of %ProgramData%\Microsoft\Crypto\RSA\MachineKeys
-// (reference/rdp-failure-domain.md 4.2).
-inline constexpr std::string_view kMachineKeysDefaultSddl = "O:SYG:SYD:PAI(A;;0x12019f;;;WD)(A;;FA;;;BA)";
+namespace rdpmend::security {
 
 // ACE flags, as in winnt.h.
 inline constexpr std::uint32_t kAceObjectInherit = 0x01;     // OI
@@ -101,4 +97,4 @@ AccessDecision check_access(const SecurityDescriptor& descriptor,
                             const std::vector<std::string>& principal_sids, std::uint32_t desired,
                             const GenericMapping& mapping = kFileGenericMapping);
 
-}  // namespace rdpmend::inspect
+}  // namespace rdpmend::security

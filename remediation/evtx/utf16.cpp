@@ -1,4 +1,4 @@
-#include "events/evtx/utf16.h"
+#include "evtx/utf16.h"
 
 #include "events/text_decoder.h"
 

@@ -1,4 +1,4 @@
-#include "events/evtx/event_builder.h"
+#include "evtx/event_builder.h"
 
 #include <charconv>
 #include <cstring>
@@ -7,8 +7,8 @@
 
 #include "events/event_time.h"
 #include "events/event_xml.h"
-#include "events/evtx/binxml_values.h"
-#include "events/evtx/byte_cursor.h"
+#include "evtx/binxml_values.h"
+#include "evtx/byte_cursor.h"
 #include "util/encoding.h"
 
 namespace rdpmend::events::evtx {

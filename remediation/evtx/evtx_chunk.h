@@ -9,9 +9,9 @@
 #include <span>
 #include <string>
 
-#include "events/evtx/binxml.h"
-#include "events/evtx/event_builder.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/binxml.h"
+#include "evtx/event_builder.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events::evtx {
 

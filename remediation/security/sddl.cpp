@@ -1,4 +1,4 @@
-#include "inspect/sddl.h"
+#include "security/sddl.h"
 
 #include <algorithm>
 #include <array>
@@ -8,7 +8,7 @@
 #include <map>
 #include <tuple>
 
-namespace rdpmend::inspect {
+namespace rdpmend::security {
 namespace {
 
 struct Alias {
@@ -580,4 +580,4 @@ AccessDecision check_access(const SecurityDescriptor& descriptor,
   return decision;
 }
 
-}  // namespace rdpmend::inspect
+}  // namespace rdpmend::security

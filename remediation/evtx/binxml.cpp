@@ -1,12 +1,12 @@
-#include "events/evtx/binxml.h"
+#include "evtx/binxml.h"
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
-#include "events/evtx/binxml_values.h"
-#include "events/evtx/byte_cursor.h"
-#include "events/evtx/utf16.h"
+#include "evtx/binxml_values.h"
+#include "evtx/byte_cursor.h"
+#include "evtx/utf16.h"
 
 namespace rdpmend::events::evtx {
 namespace {

@@ -1,11 +1,11 @@
-#include "events/evtx/evtx_chunk.h"
+#include "evtx/evtx_chunk.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cstring>
 
-#include "events/evtx/byte_cursor.h"
-#include "events/evtx/crc32.h"
+#include "evtx/byte_cursor.h"
+#include "evtx/crc32.h"
 
 namespace rdpmend::events::evtx {
 namespace {

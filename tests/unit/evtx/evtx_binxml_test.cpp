@@ -6,8 +6,8 @@
 
 #include "events/event_time.h"
 #include "events/event_xml.h"
-#include "events/evtx/binxml.h"
-#include "events/evtx/event_builder.h"
+#include "evtx/binxml.h"
+#include "evtx/event_builder.h"
 #include "evtx_test_builder.h"
 
 namespace rdpmend::events {

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "events/event_time.h"
-#include "events/evtx/evtx_file.h"
+#include "evtx/evtx_file.h"
 
 namespace rdpmend::events {
 namespace {

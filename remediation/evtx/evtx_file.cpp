@@ -1,4 +1,4 @@
-#include "events/evtx/evtx_file.h"
+#include "evtx/evtx_file.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -7,9 +7,9 @@
 #include <system_error>
 #include <vector>
 
-#include "events/evtx/byte_cursor.h"
-#include "events/evtx/crc32.h"
-#include "events/evtx/evtx_chunk.h"
+#include "evtx/byte_cursor.h"
+#include "evtx/crc32.h"
+#include "evtx/evtx_chunk.h"
 
 namespace rdpmend::events {
 namespace {

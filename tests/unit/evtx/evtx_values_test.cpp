@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "events/event_time.h"
-#include "events/evtx/binxml_values.h"
-#include "events/evtx/crc32.h"
-#include "events/evtx/utf16.h"
+#include "evtx/binxml_values.h"
+#include "evtx/crc32.h"
+#include "evtx/utf16.h"
 
 namespace rdpmend::events::evtx {
 namespace {

@@ -1,7 +1,7 @@
-// remediation/inspect/sddl: SDDL read into a structure and compared by meaning. Portable: runs natively and,
+// remediation/security/sddl: SDDL read into a structure and compared by meaning. Portable: runs natively and,
 // in the MinGW build, under Wine.
 
-#include "inspect/sddl.h"
+#include "security/sddl.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
-namespace rdpmend::inspect {
+#include "inspect/key_access.h"
+
+namespace rdpmend::security {
 namespace {
 
 // Plain GoogleTest (no gmock in this executable): lists compare with EXPECT_EQ, which prints both sides.
@@ -27,7 +29,7 @@ SecurityDescriptor parsed(std::string_view sddl) {
 }
 
 std::vector<std::string> differences(std::string_view actual,
-                                     std::string_view expected = kMachineKeysDefaultSddl) {
+                                     std::string_view expected = inspect::kMachineKeysDefaultSddl) {
   return compare_security_descriptors(parsed(actual), parsed(expected));
 }
 
@@ -35,7 +37,7 @@ std::vector<std::string> differences(std::string_view actual,
 const std::vector<std::string> kNetworkService{"S-1-5-20", "S-1-1-0", "S-1-5-11", "S-1-5-32-545", "S-1-5-6"};
 
 TEST(Sddl, ParsesTheMachineKeysDefault) {
-  auto sd = parsed(kMachineKeysDefaultSddl);
+  auto sd = parsed(inspect::kMachineKeysDefaultSddl);
   EXPECT_EQ(sd.owner, "S-1-5-18");
   EXPECT_EQ(sd.group, "S-1-5-18");
   ASSERT_TRUE(sd.dacl.has_value());
@@ -54,7 +56,7 @@ TEST(Sddl, ParsesTheMachineKeysDefault) {
 }
 
 TEST(Sddl, TheDefaultMatchesItself) {
-  EXPECT_EQ(differences(kMachineKeysDefaultSddl), Lines{});
+  EXPECT_EQ(differences(inspect::kMachineKeysDefaultSddl), Lines{});
 }
 
 TEST(Sddl, MatchesTheDefaultWrittenDifferently) {
@@ -238,7 +240,7 @@ TEST(Sddl, NeverCrashesOnAnyPrefixOrByteFlip) {
       std::string s = good;
       s[i] = c;
       auto sd = parse_sddl(s);
-      if (sd.ok()) (void)compare_security_descriptors(sd.value(), parsed(kMachineKeysDefaultSddl));
+      if (sd.ok()) (void)compare_security_descriptors(sd.value(), parsed(inspect::kMachineKeysDefaultSddl));
     }
   }
 }
@@ -296,4 +298,4 @@ TEST(SddlAccess, OwnerGetsReadControlUnlessOwnerRightsSaysOtherwise) {
 }
 
 }  // namespace
-}  // namespace rdpmend::inspect
+}  // namespace rdpmend::security

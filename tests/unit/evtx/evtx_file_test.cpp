@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "events/evtx/binxml_values.h"
-#include "events/evtx/evtx_chunk.h"
+#include "evtx/binxml_values.h"
+#include "evtx/evtx_chunk.h"
 #include "evtx_test_builder.h"
 
 namespace rdpmend::events {
