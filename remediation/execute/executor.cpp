@@ -30,7 +30,8 @@ class Runner {
     if (report.action_row) {
       std::string error = detail_is == DetailIs::kError ? report.detail : std::string();
       std::string reason = detail_is == DetailIs::kReason ? report.detail : std::string();
-      if (auto recorded = ctx_.journal->record_outcome(*report.action_row, state, error, reason); !recorded)
+      if (auto recorded = ctx_.journal->actions().record_outcome(*report.action_row, state, error, reason);
+          !recorded)
         report.detail += (report.detail.empty() ? "" : "; ") + ("journal: " + recorded.error().message());
     }
     return report;
@@ -46,14 +47,14 @@ class Runner {
     current = ctx_.reinspect();
     auto verified = action.verify(current);
     if (verified && record_applied_first) {
-      if (auto r = ctx_.journal->record_applied(*report.action_row); !r) {
+      if (auto r = ctx_.journal->actions().record_applied(*report.action_row); !r) {
         report.outcome = Outcome::kFailed;
         report.detail = "verified, but the journal could not record it: " + r.error().message();
         return report;
       }
     }
     if (verified) {
-      if (auto r = ctx_.journal->record_verified(*report.action_row, state_json(current)); !r) {
+      if (auto r = ctx_.journal->actions().record_verified(*report.action_row, state_json(current)); !r) {
         report.outcome = Outcome::kFailed;
         report.detail = "verified, but the journal could not record it: " + r.error().message();
         return report;
@@ -93,7 +94,7 @@ class Runner {
     if (!ctx_.dry_run) {
       journal::Intent intent{request.plan_id, report.action, target, finding,
                              request.trigger + ":" + report.action + ":" + target};
-      auto recorded = ctx_.journal->record_intent(intent);
+      auto recorded = ctx_.journal->actions().record_intent(intent);
       if (!recorded) {
         report.outcome = Outcome::kFailed;
         report.detail = "no durable intent, nothing changed: " + recorded.error().message();
@@ -128,8 +129,8 @@ class Runner {
       report.outcome = Outcome::kWouldApply;
       return report;
     }
-    if (auto r = ctx_.journal->record_backup(*report.action_row, util::json_text(backup.value().data),
-                                             state_json(current));
+    if (auto r = ctx_.journal->actions().record_backup(
+            *report.action_row, util::json_text(backup.value().data), state_json(current));
         !r) {
       report.outcome = Outcome::kFailed;
       report.detail = "backup not durable, nothing changed: " + r.error().message();
@@ -144,7 +145,7 @@ class Runner {
       return roll_back(action, std::move(report), backup.value(), current,
                        "apply failed: " + applied.error().message());
     }
-    if (auto r = ctx_.journal->record_applied(*report.action_row); !r)
+    if (auto r = ctx_.journal->actions().record_applied(*report.action_row); !r)
       return roll_back(action, std::move(report), backup.value(), current,
                        "the journal could not record the change: " + r.error().message());
     return verify_or_roll_back(action, std::move(report), backup.value(), current, "");
@@ -219,7 +220,7 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
 }
 
 Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
-  auto in_flight = ctx.journal->actions_in_flight();
+  auto in_flight = ctx.journal->actions().actions_in_flight();
   if (!in_flight) return in_flight.error();
   std::vector<ActionReport> reports;
   if (in_flight.value().empty()) return reports;
@@ -259,7 +260,7 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
 
 Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_row) {
   const std::string what = "roll back action " + std::to_string(action_row);
-  auto found = ctx.journal->find_action(action_row);
+  auto found = ctx.journal->actions().find_action(action_row);
   if (!found) return found.error();
   if (!found.value()) return Error{what, ctx.journal->path(), "no such action in the journal"};
   const auto& record = *found.value();
@@ -289,13 +290,13 @@ Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_r
   }
   // The rollback is itself a change: its intent is durable first. It is idempotent, so an interrupted
   // rollback is finished by running it again.
-  if (auto r = ctx.journal->record_audit("rollback-started", what,
-                                         util::json_text(nlohmann::json{{"action", record.id}}));
+  if (auto r = ctx.journal->audit().record_audit("rollback-started", what,
+                                                 util::json_text(nlohmann::json{{"action", record.id}}));
       !r)
     return r.error();
   if (auto rolled = action->rollback(backup.value()); !rolled) return rolled.error();
-  if (auto r = ctx.journal->record_outcome(record.id, ActionState::kRolledBack, "",
-                                           "rolled back by an administrator");
+  if (auto r = ctx.journal->actions().record_outcome(record.id, ActionState::kRolledBack, "",
+                                                     "rolled back by an administrator");
       !r)
     return r.error();
   report.detail = "restored " + record.target + " as it was before the action";

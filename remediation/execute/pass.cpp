@@ -23,7 +23,7 @@ std::string policy_snapshot(const policy::Policy& policy) {
 plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& policy,
                                std::chrono::system_clock::time_point now, std::vector<std::string>& errors) {
   plan::PlanHistory history;
-  auto count = journal.count_actions_since(now - 1h);
+  auto count = journal.actions().count_actions_since(now - 1h);
   if (count)
     history.actions_last_hour = count.value();
   else {
@@ -31,14 +31,14 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
     history.actions_last_hour = policy.max_actions_per_hour;
   }
   history.last_change = [&journal, &errors, now](const std::string& action, const std::string& target) {
-    auto last = journal.last_change(action, target);
+    auto last = journal.actions().last_change(action, target);
     if (last) return last.value();
     errors.push_back(last.error().message());
     return std::optional<std::chrono::system_clock::time_point>(now);
   };
   auto since = now - std::chrono::hours(policy.breaker_window_hours);
   history.recurrences_after_success = [&journal, &errors, &policy, since](const std::string& finding) {
-    auto n = journal.recurrences_after_success(finding, since);
+    auto n = journal.actions().recurrences_after_success(finding, since);
     if (n) return n.value();
     errors.push_back(n.error().message());
     return policy.breaker_recurrences;
@@ -82,15 +82,15 @@ Status record_findings(journal::Journal& journal, const inspect::HostState& stat
                                      util::json_text(document["findings"][i]), now});
   }
   if (observations.findings.empty()) return Ok{};
-  return journal.record_observations(observations);
+  return journal.observations().record_observations(observations);
 }
 
 Status record_policy(journal::Journal& journal, const policy::Policy& policy) {
   auto snapshot = policy_snapshot(policy);
-  auto latest = journal.latest_policy_snapshot();
+  auto latest = journal.audit().latest_policy_snapshot();
   if (!latest) return latest.error();
   if (latest.value() && *latest.value() == snapshot) return Ok{};
-  auto saved = journal.save_policy_snapshot(snapshot);
+  auto saved = journal.audit().save_policy_snapshot(snapshot);
   if (!saved) return saved.error();
   return Ok{};
 }
@@ -130,7 +130,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   if (options.approved_plan) {
     const std::string what = "approve plan " + std::to_string(*options.approved_plan);
     if (!in.journal) return Error{what, "journal", "no journal"};
-    auto found = in.journal->find_plan(*options.approved_plan);
+    auto found = in.journal->plans().find_plan(*options.approved_plan);
     if (!found) return found.error();
     if (!found.value()) return Error{what, in.journal->path(), "no such plan"};
     if (found.value()->state != journal::PlanState::kProposed)
@@ -160,22 +160,22 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
     if (auto r = record_policy(*in.journal, policy); !r) return r.error();
     for (const auto& a : result.plan.actions)
       if (a.reason.starts_with("circuit breaker"))
-        (void)in.journal->record_audit(
+        (void)in.journal->audit().record_audit(
             "breaker-open", a.reason,
             util::json_text(nlohmann::json{{"action", a.action}, {"target", a.target}}));
     if (approved) {
       result.plan_id = approved->id;
-      if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kApproved); !r)
+      if (auto r = in.journal->plans().set_plan_state(approved->id, journal::PlanState::kApproved); !r)
         return r.error();
     } else if (anything_planned) {
       auto plan = journal_plan(result.plan, options.now);
-      auto pending = in.journal->latest_proposed_plan();
+      auto pending = in.journal->plans().latest_proposed_plan();
       if (!pending) return pending.error();
       if (plan.state == journal::PlanState::kProposed && pending.value() &&
           same_actions(*pending.value(), plan)) {
         result.plan_id = pending.value()->id;  // the same proposal again: one plan awaits approval
       } else {
-        auto saved = in.journal->save_plan(plan);
+        auto saved = in.journal->plans().save_plan(plan);
         if (!saved) return saved.error();
         result.plan_id = saved.value();
       }
@@ -191,7 +191,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
                                              : std::string("dry-run");
   result.executed = execute_plan(ctx, request);
   if (approved && !options.dry_run) {
-    if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kExecuted); !r)
+    if (auto r = in.journal->plans().set_plan_state(approved->id, journal::PlanState::kExecuted); !r)
       return r.error();
   }
   return result;

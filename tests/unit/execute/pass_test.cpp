@@ -36,12 +36,12 @@ TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
   EXPECT_TRUE(
       diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
           .findings.empty());
-  auto plan = p.journal->find_plan(*result.value().plan_id).value();
+  auto plan = p.journal->plans().find_plan(*result.value().plan_id).value();
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->state, journal::PlanState::kExecuted);
   EXPECT_EQ(plan->actions.size(), 3u);
-  EXPECT_EQ(p.journal->findings_since({}).value().size(), 2u);
-  EXPECT_TRUE(p.journal->latest_policy_snapshot().value());
+  EXPECT_EQ(p.journal->observations().findings_since({}).value().size(), 2u);
+  EXPECT_TRUE(p.journal->audit().latest_policy_snapshot().value());
 }
 
 TEST_F(Pass, ObserveReportsAndChangesNothing) {
@@ -55,7 +55,7 @@ TEST_F(Pass, ObserveReportsAndChangesNothing) {
     EXPECT_NE(r.detail.find("Observe"), std::string::npos);
   }
   EXPECT_EQ(snapshot_text(*p.state), before);
-  EXPECT_TRUE(p.journal->history({}).value().empty());
+  EXPECT_TRUE(p.journal->actions().history({}).value().empty());
 }
 
 TEST_F(Pass, CooldownFromTheJournalHoldsBackARepeat) {
@@ -104,7 +104,7 @@ TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
   ASSERT_TRUE(regen);
   EXPECT_NE(regen->detail.find("circuit breaker"), std::string::npos) << regen->detail;
   bool alert = false;
-  auto audit = p.journal->audit_since({}).value();
+  auto audit = p.journal->audit().audit_since({}).value();
   for (const auto& a : audit) alert = alert || a.kind == "breaker-open";
   EXPECT_TRUE(alert);
 }
@@ -119,7 +119,7 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   ASSERT_TRUE(proposed.value().plan_id);
   EXPECT_EQ(snapshot_text(*p.state), before);
   auto plan_id = *proposed.value().plan_id;
-  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kProposed);
+  EXPECT_EQ(p.journal->plans().find_plan(plan_id).value()->state, journal::PlanState::kProposed);
   auto again = p.pass(policy, privileged());  // the same proposal: the same plan, not a second one
   ASSERT_TRUE(again);
   EXPECT_EQ(again.value().plan_id, plan_id);
@@ -130,8 +130,8 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   ASSERT_TRUE(approved) << approved.error().message();
   EXPECT_EQ(report_for(approved.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
   EXPECT_EQ(report_for(approved.value(), "regenerate-rdp-cert")->outcome, Outcome::kSucceeded);
-  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kExecuted);
-  auto history = p.journal->history({}).value();
+  EXPECT_EQ(p.journal->plans().find_plan(plan_id).value()->state, journal::PlanState::kExecuted);
+  auto history = p.journal->actions().history({}).value();
   for (const auto& r : history) EXPECT_EQ(r.plan_id, plan_id);
 
   auto twice = p.pass(policy, options);

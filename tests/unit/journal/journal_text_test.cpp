@@ -16,9 +16,9 @@ TEST_F(JournalTextTest, SavesAPlanWhoseTextIsNotUtf8WithReplacementCharacters) {
   plan.mode = "Approve";
   plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"}};
   plan.left_out = {{"restart-rdp-service", "xrdp", "cooldown \xC0\xAF"}};
-  auto id = journal.save_plan(plan);
+  auto id = journal.plans().save_plan(plan);
   ASSERT_TRUE(id) << id.error().message();
-  auto found = journal.find_plan(id.value());
+  auto found = journal.plans().find_plan(id.value());
   ASSERT_TRUE(found && found.value());
   ASSERT_EQ(found.value()->actions.size(), 1u);
   EXPECT_EQ(found.value()->actions[0].target, "/etc/xrdp/k\xEF\xBF\xBDy.pem");
