@@ -160,18 +160,18 @@ void Agent::run_pass(const std::string& trigger, const std::string& why) {
   const auto& r = result.value();
   for (const auto& a : r.recovered)
     log(LogLevel::kWarning, "finished after an interruption: " + a.action + " on " + a.target + ": " +
-                                std::string(execute::to_string(a.outcome)) + " (" + a.detail + ")");
+                                std::string(journal::to_string(a.outcome)) + " (" + a.detail + ")");
   std::string findings;
   for (const auto& f : r.diagnosis.findings) findings += (findings.empty() ? "" : ", ") + f.rule->id;
   log(r.diagnosis.findings.empty() ? LogLevel::kInfo : LogLevel::kWarning,
       "pass (" + why + "): findings: " + (findings.empty() ? "none" : findings));
   for (const auto& a : r.executed.reports) {
-    if (a.outcome == execute::Outcome::kSucceeded) ++stats_.actions_succeeded;
-    if (a.outcome == execute::Outcome::kFailed || a.outcome == execute::Outcome::kRolledBack)
+    if (a.outcome == journal::ActionState::kSucceeded) ++stats_.actions_succeeded;
+    if (a.outcome == journal::ActionState::kFailed || a.outcome == journal::ActionState::kRolledBack)
       ++stats_.actions_failed;
     if (a.duplicate) continue;
-    log(a.outcome == execute::Outcome::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
-        "  " + a.action + " on " + a.target + ": " + std::string(execute::to_string(a.outcome)) +
+    log(a.outcome == journal::ActionState::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
+        "  " + a.action + " on " + a.target + ": " + std::string(journal::to_string(a.outcome)) +
             (a.action_row ? " (action " + std::to_string(*a.action_row) + ")" : "") +
             (a.detail.empty() ? "" : ": " + a.detail));
   }

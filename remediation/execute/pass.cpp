@@ -46,29 +46,22 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
   return history;
 }
 
-journal::Plan journal_plan(const plan::Plan& plan, std::chrono::system_clock::time_point now) {
-  journal::Plan saved;
-  saved.created_at = now;
-  saved.mode = std::string(policy::mode_name(plan.mode));
-  bool awaiting = false;
-  for (const auto& a : plan.actions) {
-    std::string finding = a.findings.empty() ? std::string() : a.findings.front();
-    if (a.run || a.awaits_approval)
-      saved.actions.push_back({a.action, a.target, finding});
-    else
-      saved.left_out.push_back({a.action, a.target, a.reason});
-    awaiting = awaiting || a.awaits_approval;
-  }
-  saved.state = awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
-  return saved;
+// A plan with an action awaiting approval is proposed; any other is executed by this pass.
+journal::PlanState state_to_save(const plan::Plan& plan) {
+  bool awaiting = std::any_of(plan.actions.begin(), plan.actions.end(),
+                              [](const plan::PlannedAction& a) { return a.awaits_approval; });
+  return awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
 }
 
-bool same_actions(const journal::Plan& a, const journal::Plan& b) {
-  if (a.actions.size() != b.actions.size()) return false;
-  for (std::size_t i = 0; i < a.actions.size(); ++i)
-    if (a.actions[i].action != b.actions[i].action || a.actions[i].target != b.actions[i].target)
-      return false;
-  return true;
+// The same actions chosen for the same targets, in the same order.
+bool same_choice(const plan::Plan& a, const plan::Plan& b) {
+  auto chosen = [](const plan::Plan& p) {
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& action : p.actions)
+      if (action.chosen()) ids.emplace_back(action.action, action.target);
+    return ids;
+  };
+  return chosen(a) == chosen(b);
 }
 
 Status record_findings(journal::Journal& journal, const inspect::HostState& state,
@@ -125,7 +118,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   plan::PlanHistory history;
   if (in.journal) history = history_from(*in.journal, policy, options.now, journal_errors);
 
-  std::optional<journal::Plan> approved;
+  std::optional<journal::SavedPlan> approved;
   std::vector<std::string> only = options.only;
   if (options.approved_plan) {
     const std::string what = "approve plan " + std::to_string(*options.approved_plan);
@@ -139,7 +132,8 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
                        "; only a proposed plan awaits approval"};
     approved = *found.value();
     only.clear();
-    for (const auto& a : approved->actions) only.push_back(a.action);
+    for (const auto& a : approved->plan.actions)
+      if (a.chosen()) only.push_back(a.action);
     if (only.empty()) return Error{what, in.journal->path(), "the plan has no actions"};
   }
 
@@ -151,9 +145,8 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   if (!journal_errors.empty())
     return Error{"plan from the journal's history", in.journal->path(), journal_errors.front()};
 
-  bool anything_planned =
-      std::any_of(result.plan.actions.begin(), result.plan.actions.end(),
-                  [](const plan::PlannedAction& a) { return a.run || a.awaits_approval; });
+  bool anything_planned = std::any_of(result.plan.actions.begin(), result.plan.actions.end(),
+                                      [](const plan::PlannedAction& a) { return a.chosen(); });
   if (!options.dry_run) {
     if (auto r = record_findings(*in.journal, result.before, result.diagnosis, options.now); !r)
       return r.error();
@@ -168,14 +161,14 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
       if (auto r = in.journal->plans().set_plan_state(approved->id, journal::PlanState::kApproved); !r)
         return r.error();
     } else if (anything_planned) {
-      auto plan = journal_plan(result.plan, options.now);
+      const journal::PlanState state = state_to_save(result.plan);
       auto pending = in.journal->plans().latest_proposed_plan();
       if (!pending) return pending.error();
-      if (plan.state == journal::PlanState::kProposed && pending.value() &&
-          same_actions(*pending.value(), plan)) {
+      if (state == journal::PlanState::kProposed && pending.value() &&
+          same_choice(pending.value()->plan, result.plan)) {
         result.plan_id = pending.value()->id;  // the same proposal again: one plan awaits approval
       } else {
-        auto saved = in.journal->plans().save_plan(plan);
+        auto saved = in.journal->plans().save_plan(result.plan, state, options.now);
         if (!saved) return saved.error();
         result.plan_id = saved.value();
       }

@@ -1,6 +1,7 @@
 #include "journal/plans.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "journal/connection.h"
 #include "util/json_text.h"
@@ -8,36 +9,46 @@
 namespace rdpmend::journal {
 namespace {
 
-nlohmann::json plan_actions_json(const Plan& plan) {
+nlohmann::json chosen_json(const plan::Plan& plan) {
   nlohmann::json actions = nlohmann::json::array();
   for (const auto& a : plan.actions)
-    actions.push_back({{"action", a.action}, {"target", a.target}, {"finding", a.finding}});
+    if (a.chosen())
+      actions.push_back({{"action", a.action},
+                         {"target", a.target},
+                         {"finding", a.findings.empty() ? std::string() : a.findings.front()}});
   return actions;
 }
 
-nlohmann::json plan_left_out_json(const Plan& plan) {
+nlohmann::json left_out_json(const plan::Plan& plan) {
   nlohmann::json left_out = nlohmann::json::array();
-  for (const auto& l : plan.left_out)
-    left_out.push_back({{"action", l.action}, {"target", l.target}, {"reason", l.reason}});
+  for (const auto& a : plan.actions)
+    if (!a.chosen()) left_out.push_back({{"action", a.action}, {"target", a.target}, {"reason", a.reason}});
   return left_out;
+}
+
+std::optional<policy::Mode> parse_mode(std::string_view name) {
+  for (policy::Mode mode :
+       {policy::Mode::kOff, policy::Mode::kObserve, policy::Mode::kApprove, policy::Mode::kAuto})
+    if (policy::mode_name(mode) == name) return mode;
+  return std::nullopt;
 }
 
 }  // namespace
 
-Result<std::int64_t> PlanLog::save_plan(const Plan& plan) {
+Result<std::int64_t> PlanLog::save_plan(const plan::Plan& plan, PlanState state, TimePoint created_at) {
   return guarded("save a plan", c_->path, [&]() -> Result<std::int64_t> {
     SQLite::Database& db = *c_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement insert(db,
                              "INSERT INTO plans (created_at, updated_at, mode, state, actions, left_out) "
                              "VALUES (?, ?, ?, ?, ?, ?)");
-    const std::int64_t created = to_ms(plan.created_at == TimePoint{} ? c_->now() : plan.created_at);
+    const std::int64_t created = to_ms(created_at == TimePoint{} ? c_->now() : created_at);
     insert.bind(1, created);
     insert.bind(2, created);
-    insert.bind(3, plan.mode);
-    insert.bind(4, std::string(to_string(plan.state)));
-    insert.bind(5, util::json_text(plan_actions_json(plan)));
-    insert.bind(6, util::json_text(plan_left_out_json(plan)));
+    insert.bind(3, std::string(policy::mode_name(plan.mode)));
+    insert.bind(4, std::string(to_string(state)));
+    insert.bind(5, util::json_text(chosen_json(plan)));
+    insert.bind(6, util::json_text(left_out_json(plan)));
     insert.exec();
     const std::int64_t id = db.getLastInsertRowid();
     transaction.commit();
@@ -61,32 +72,47 @@ Status PlanLog::set_plan_state(std::int64_t plan_id, PlanState state) {
   });
 }
 
-Result<std::optional<Plan>> PlanLog::find_plan(std::int64_t plan_id) {
-  return guarded("find a plan", c_->path, [&]() -> Result<std::optional<Plan>> {
+Result<std::optional<SavedPlan>> PlanLog::find_plan(std::int64_t plan_id) {
+  return guarded("find a plan", c_->path, [&]() -> Result<std::optional<SavedPlan>> {
     SQLite::Statement query(*c_->db,
                             "SELECT id, created_at, mode, state, actions, left_out FROM plans WHERE id = ?");
     query.bind(1, plan_id);
-    if (!query.executeStep()) return std::optional<Plan>();
-    Plan plan;
-    plan.id = query.getColumn(0).getInt64();
-    plan.created_at = from_ms(query.getColumn(1).getInt64());
-    plan.mode = text(query.getColumn(2));
+    if (!query.executeStep()) return std::optional<SavedPlan>();
+    SavedPlan saved;
+    saved.id = query.getColumn(0).getInt64();
+    saved.created_at = from_ms(query.getColumn(1).getInt64());
+    const std::string mode = text(query.getColumn(2));
+    const auto parsed_mode = parse_mode(mode);
+    if (!parsed_mode)
+      return Error{"find a plan", "plan " + std::to_string(plan_id), "unknown mode '" + mode + "'"};
+    saved.plan.mode = *parsed_mode;
     const std::string state = text(query.getColumn(3));
     const auto parsed = parse_plan_state(state);
     if (!parsed)
       return Error{"find a plan", "plan " + std::to_string(plan_id), "unknown state '" + state + "'"};
-    plan.state = *parsed;
-    for (const auto& a : nlohmann::json::parse(text(query.getColumn(4))))
-      plan.actions.push_back({a.at("action").get<std::string>(), a.at("target").get<std::string>(),
-                              a.at("finding").get<std::string>()});
-    for (const auto& l : nlohmann::json::parse(text(query.getColumn(5))))
-      plan.left_out.push_back({l.at("action").get<std::string>(), l.at("target").get<std::string>(),
-                               l.at("reason").get<std::string>()});
-    return std::optional<Plan>(std::move(plan));
+    saved.state = *parsed;
+    for (const auto& a : nlohmann::json::parse(text(query.getColumn(4)))) {
+      plan::PlannedAction chosen;
+      chosen.action = a.at("action").get<std::string>();
+      chosen.target = a.at("target").get<std::string>();
+      if (auto finding = a.at("finding").get<std::string>(); !finding.empty())
+        chosen.findings.push_back(finding);
+      chosen.awaits_approval = saved.state == PlanState::kProposed;
+      chosen.run = saved.state == PlanState::kApproved || saved.state == PlanState::kExecuted;
+      saved.plan.actions.push_back(std::move(chosen));
+    }
+    for (const auto& l : nlohmann::json::parse(text(query.getColumn(5)))) {
+      plan::PlannedAction left_out;
+      left_out.action = l.at("action").get<std::string>();
+      left_out.target = l.at("target").get<std::string>();
+      left_out.reason = l.at("reason").get<std::string>();
+      saved.plan.actions.push_back(std::move(left_out));
+    }
+    return std::optional<SavedPlan>(std::move(saved));
   });
 }
 
-Result<std::optional<Plan>> PlanLog::latest_proposed_plan() {
+Result<std::optional<SavedPlan>> PlanLog::latest_proposed_plan() {
   auto id = guarded("find the latest proposed plan", c_->path, [&]() -> Result<std::optional<std::int64_t>> {
     SQLite::Statement query(*c_->db,
                             "SELECT MAX(id) FROM plans WHERE " + state_in("state", {PlanState::kProposed}));
@@ -95,7 +121,7 @@ Result<std::optional<Plan>> PlanLog::latest_proposed_plan() {
     return std::optional<std::int64_t>(query.getColumn(0).getInt64());
   });
   if (!id) return id.error();
-  if (!id.value()) return std::optional<Plan>();
+  if (!id.value()) return std::optional<SavedPlan>();
   return find_plan(*id.value());
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The plans: what a pass decided to run (in order) and what it left out and why, with the plan's state
-// (proposed plans await an administrator's approval).
+// The plans: each pass's plan::Plan with its state (a proposed plan awaits an administrator's approval).
+// A plan is kept as two lists, as the schema has it: the chosen actions in order, each with the first finding
+// it fixes, and the actions left out with their reason.
 
 #include <cstdint>
 #include <optional>
@@ -10,41 +11,31 @@
 #include "common/result.h"
 #include "journal/states.h"
 #include "journal/time.h"
+#include "plan/plan.h"
 
 namespace rdpmend::journal {
 
 struct Connection;
 
-struct PlannedAction {
-  std::string action;
-  std::string target;
-  std::string finding;
-};
-
-struct LeftOut {
-  std::string action;
-  std::string target;
-  std::string reason;  // policy mode, not allowed, cooldown, rate limit, breaker, ...
-};
-
-struct Plan {
-  std::int64_t id = 0;  // set by save_plan / when read back
+// A plan as the journal keeps it. Read back, the chosen actions come first (awaiting approval while the
+// plan is proposed, run once it is approved or executed), then those left out.
+struct SavedPlan {
+  std::int64_t id = 0;
   TimePoint created_at;
-  std::string mode;  // Off / Observe / Approve / Auto
   PlanState state = PlanState::kProposed;
-  std::vector<PlannedAction> actions;  // in execution order
-  std::vector<LeftOut> left_out;
+  plan::Plan plan;
 };
 
 class PlanLog {
  public:
   explicit PlanLog(Connection& connection) : c_(&connection) {}
 
-  Result<std::int64_t> save_plan(const Plan& plan);
+  // `created_at` unset: now.
+  Result<std::int64_t> save_plan(const plan::Plan& plan, PlanState state, TimePoint created_at = {});
   Status set_plan_state(std::int64_t plan_id, PlanState state);
-  Result<std::optional<Plan>> find_plan(std::int64_t plan_id);
+  Result<std::optional<SavedPlan>> find_plan(std::int64_t plan_id);
   // The newest plan still awaiting approval, so a pass that proposes the same again reuses it.
-  Result<std::optional<Plan>> latest_proposed_plan();
+  Result<std::optional<SavedPlan>> latest_proposed_plan();
 
  private:
   Connection* c_;  // owned by the Journal, which outlives this part of it

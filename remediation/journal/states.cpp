@@ -6,8 +6,9 @@ namespace rdpmend::journal {
 namespace {
 
 constexpr std::array<std::string_view, 4> kPlanStates = {"proposed", "approved", "executed", "rejected"};
-constexpr std::array<std::string_view, 8> kActionStates = {
-    "intent", "precondition-failed", "applied", "verified", "succeeded", "failed", "rolled-back", "skipped"};
+constexpr std::array<std::string_view, 9> kActionStates = {
+    "intent", "precondition-failed", "applied", "verified",   "succeeded",
+    "failed", "rolled-back",         "skipped", "would-apply"};
 
 template <typename State>
 std::string list_sql(std::string_view column, std::string_view op, std::initializer_list<State> states) {
@@ -48,6 +49,7 @@ std::optional<ActionState> parse_action_state(std::string_view text) {
 }
 
 bool is_outcome(ActionState state) {
+  if (state == ActionState::kWouldApply) return false;
   for (ActionState in_flight : kInFlight)
     if (state == in_flight) return false;
   return true;

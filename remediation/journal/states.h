@@ -22,6 +22,7 @@ enum class ActionState {
   kFailed,
   kRolledBack,
   kSkipped,
+  kWouldApply,  // never recorded: a dry run's report that the check and the backup passed
 };
 
 // Started but not finished: what crash recovery finishes, and what pruning never deletes.
@@ -32,7 +33,8 @@ std::string_view to_string(PlanState state);
 std::string_view to_string(ActionState state);
 std::optional<PlanState> parse_plan_state(std::string_view text);
 std::optional<ActionState> parse_action_state(std::string_view text);
-// An outcome ends an action: precondition-failed, succeeded, failed, rolled-back, skipped.
+// An outcome ends an action: precondition-failed, succeeded, failed, rolled-back, skipped (would-apply is
+// no outcome: nothing was done).
 bool is_outcome(ActionState state);
 
 // "column IN ('a', 'b')" / "column NOT IN ('a', 'b')" for the given states. The names are the enum's own

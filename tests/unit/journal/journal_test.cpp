@@ -338,24 +338,24 @@ TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
 
 TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   Journal journal = open_journal();
-  Plan plan;
-  plan.mode = "Approve";
-  plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"},
-                  {"restart-rdp-service", "xrdp", ""}};
-  plan.left_out = {{"regenerate-rdp-cert", "listener", "cooldown"}};
-  auto id = journal.plans().save_plan(plan);
+  plan::Plan plan;
+  plan.mode = policy::Mode::kApprove;
+  plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"),
+                  test::left_out_action("regenerate-rdp-cert", "listener", "cooldown"),
+                  test::chosen_action("restart-rdp-service", "xrdp", "")};
+  auto id = journal.plans().save_plan(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
   ASSERT_TRUE(journal.plans().set_plan_state(id.value(), PlanState::kApproved));
   EXPECT_FALSE(journal.plans().set_plan_state(id.value() + 100, PlanState::kApproved));
   auto found = journal.plans().find_plan(id.value());
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->state, PlanState::kApproved);
-  EXPECT_EQ(found.value()->mode, "Approve");
+  EXPECT_EQ(found.value()->plan.mode, policy::Mode::kApprove);
   EXPECT_EQ(found.value()->created_at, now_);
-  ASSERT_EQ(found.value()->actions.size(), 2u);
-  EXPECT_EQ(found.value()->actions[1].action, "restart-rdp-service");
-  ASSERT_EQ(found.value()->left_out.size(), 1u);
-  EXPECT_EQ(found.value()->left_out[0].reason, "cooldown");
+  ASSERT_EQ(test::chosen(found.value()->plan).size(), 2u);
+  EXPECT_EQ(test::chosen(found.value()->plan)[1].action, "restart-rdp-service");
+  ASSERT_EQ(test::left_out(found.value()->plan).size(), 1u);
+  EXPECT_EQ(test::left_out(found.value()->plan)[0].reason, "cooldown");
 
   Intent in_plan = intent("plan-key");
   in_plan.plan_id = id.value();
@@ -394,9 +394,9 @@ TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
   ASSERT_TRUE(journal.observations().record_observations(o));
   ASSERT_TRUE(journal.audit().save_policy_snapshot("{}"));
   ASSERT_TRUE(journal.audit().record_audit("breaker-open", "stopped"));
-  Plan plan;
-  plan.mode = "Auto";
-  ASSERT_TRUE(journal.plans().save_plan(plan));
+  plan::Plan plan;
+  plan.mode = policy::Mode::kAuto;
+  ASSERT_TRUE(journal.plans().save_plan(plan, PlanState::kProposed));
 
   now_ += hours(24 * 40);
   const std::int64_t recent = finished_action(journal, "recent", ActionState::kSucceeded);
