@@ -59,7 +59,7 @@ void Agent::start() {
                                       [this](const std::string& text) { log(LogLevel::kWarning, text); },
                                       [this](const std::string& text) {
                                         log(LogLevel::kWarning, text);
-                                        (void)deps_.journal->audit().record_audit("event-gap", text);
+                                        (void)deps_.journal->audit().record("event-gap", text);
                                       }});
   }
   arm_tick();
@@ -195,7 +195,7 @@ void Agent::save_observations() {
   journal::Observations observations;
   for (auto& [key, seen] : seen_) observations.events.push_back(seen);
   for (auto& [channel, bookmark] : bookmarks_) observations.bookmarks.push_back({channel, bookmark});
-  if (auto saved = deps_.journal->observations().record_observations(observations); !saved) {
+  if (auto saved = deps_.journal->observations().record(observations); !saved) {
     log(LogLevel::kError,
         "the journal did not take the bookmarks (events will be read again): " + saved.error().message());
     return;

@@ -203,7 +203,7 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
 }
 
 Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
-  auto in_flight = ctx.journal->actions().actions_in_flight();
+  auto in_flight = ctx.journal->actions().in_flight();
   if (!in_flight) return in_flight.error();
   std::vector<ActionReport> reports;
   if (in_flight.value().empty()) return reports;
@@ -243,7 +243,7 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
 
 Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_row) {
   const std::string what = "roll back action " + std::to_string(action_row);
-  auto found = ctx.journal->actions().find_action(action_row);
+  auto found = ctx.journal->actions().find(action_row);
   if (!found) return found.error();
   if (!found.value()) return Error{what, ctx.journal->path(), "no such action in the journal"};
   const auto& record = *found.value();
@@ -273,8 +273,8 @@ Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_r
   }
   // The rollback is itself a change: its intent is durable first. It is idempotent, so an interrupted
   // rollback is finished by running it again.
-  if (auto r = ctx.journal->audit().record_audit("rollback-started", what,
-                                                 util::json_text(nlohmann::json{{"action", record.id}}));
+  if (auto r = ctx.journal->audit().record("rollback-started", what,
+                                           util::json_text(nlohmann::json{{"action", record.id}}));
       !r)
     return r.error();
   if (auto rolled = action->rollback(backup.value()); !rolled) return rolled.error();

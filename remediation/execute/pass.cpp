@@ -75,7 +75,7 @@ Status record_findings(journal::Journal& journal, const inspect::HostState& stat
                                      util::json_text(document["findings"][i]), now});
   }
   if (observations.findings.empty()) return Ok{};
-  return journal.observations().record_observations(observations);
+  return journal.observations().record(observations);
 }
 
 Status record_policy(journal::Journal& journal, const policy::Policy& policy) {
@@ -123,7 +123,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   if (options.approved_plan) {
     const std::string what = "approve plan " + std::to_string(*options.approved_plan);
     if (!in.journal) return Error{what, "journal", "no journal"};
-    auto found = in.journal->plans().find_plan(*options.approved_plan);
+    auto found = in.journal->plans().find(*options.approved_plan);
     if (!found) return found.error();
     if (!found.value()) return Error{what, in.journal->path(), "no such plan"};
     if (found.value()->state != journal::PlanState::kProposed)
@@ -153,22 +153,22 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
     if (auto r = record_policy(*in.journal, policy); !r) return r.error();
     for (const auto& a : result.plan.actions)
       if (a.reason.starts_with("circuit breaker"))
-        (void)in.journal->audit().record_audit(
+        (void)in.journal->audit().record(
             "breaker-open", a.reason,
             util::json_text(nlohmann::json{{"action", a.action}, {"target", a.target}}));
     if (approved) {
       result.plan_id = approved->id;
-      if (auto r = in.journal->plans().set_plan_state(approved->id, journal::PlanState::kApproved); !r)
+      if (auto r = in.journal->plans().set_state(approved->id, journal::PlanState::kApproved); !r)
         return r.error();
     } else if (anything_planned) {
       const journal::PlanState state = state_to_save(result.plan);
-      auto pending = in.journal->plans().latest_proposed_plan();
+      auto pending = in.journal->plans().latest_proposed();
       if (!pending) return pending.error();
       if (state == journal::PlanState::kProposed && pending.value() &&
           same_choice(pending.value()->plan, result.plan)) {
         result.plan_id = pending.value()->id;  // the same proposal again: one plan awaits approval
       } else {
-        auto saved = in.journal->plans().save_plan(result.plan, state, options.now);
+        auto saved = in.journal->plans().save(result.plan, state, options.now);
         if (!saved) return saved.error();
         result.plan_id = saved.value();
       }
@@ -184,7 +184,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
                                              : std::string("dry-run");
   result.executed = execute_plan(ctx, request);
   if (approved && !options.dry_run) {
-    if (auto r = in.journal->plans().set_plan_state(approved->id, journal::PlanState::kExecuted); !r)
+    if (auto r = in.journal->plans().set_state(approved->id, journal::PlanState::kExecuted); !r)
       return r.error();
   }
   return result;

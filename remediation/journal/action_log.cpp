@@ -160,7 +160,7 @@ Status ActionLog::record_outcome(std::int64_t action_row, ActionState outcome, s
   });
 }
 
-Result<std::vector<ActionRecord>> ActionLog::actions_in_flight() {
+Result<std::vector<ActionRecord>> ActionLog::in_flight() {
   return guarded("list the actions in flight", c_->path, [&]() -> Result<std::vector<ActionRecord>> {
     SQLite::Statement query(*c_->db, std::string("SELECT ") + kActionColumns + " FROM actions WHERE " +
                                          state_in("state", kInFlight) + " ORDER BY id");
@@ -177,7 +177,7 @@ Result<std::vector<ActionRecord>> ActionLog::history(TimePoint since) {
   });
 }
 
-Result<std::optional<ActionRecord>> ActionLog::find_action(std::int64_t action_row) {
+Result<std::optional<ActionRecord>> ActionLog::find(std::int64_t action_row) {
   return guarded("find an action", c_->path, [&]() -> Result<std::optional<ActionRecord>> {
     SQLite::Statement query(*c_->db, std::string("SELECT ") + kActionColumns + " FROM actions WHERE id = ?");
     query.bind(1, action_row);

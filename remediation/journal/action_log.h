@@ -1,7 +1,7 @@
 #pragma once
 // The action log: every change the executor makes, recorded before it starts (intent), with the backup of
 // the prior state, the verification and the outcome, so a crash at any point is recovered at the next start
-// (actions_in_flight) and any change can be undone (find_action + its backup). It also answers the planner's
+// (in_flight) and any change can be undone (find + its backup). It also answers the planner's
 // questions about past actions: the rate limit, the cooldown and the circuit breaker.
 
 #include <cstdint>
@@ -67,10 +67,10 @@ class ActionLog {
                         std::string_view reason = {});
 
   // Started but not finished (intent/applied/verified): what crash recovery verifies or rolls back.
-  Result<std::vector<ActionRecord>> actions_in_flight();
+  Result<std::vector<ActionRecord>> in_flight();
   // Actions whose intent was recorded at or after `since`, oldest first.
   Result<std::vector<ActionRecord>> history(TimePoint since);
-  Result<std::optional<ActionRecord>> find_action(std::int64_t action_row);
+  Result<std::optional<ActionRecord>> find(std::int64_t action_row);
 
   // Rate limit: actions started at or after `since` that may have changed something (all but skipped and
   // precondition-failed).

@@ -4,8 +4,8 @@
 
 namespace rdpmend::journal {
 
-Result<std::int64_t> AuditLog::record_audit(std::string_view kind, std::string_view message,
-                                            std::string_view detail) {
+Result<std::int64_t> AuditLog::record(std::string_view kind, std::string_view message,
+                                      std::string_view detail) {
   return guarded("record an audit entry", c_->path, [&]() -> Result<std::int64_t> {
     SQLite::Database& db = *c_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -21,11 +21,11 @@ Result<std::int64_t> AuditLog::record_audit(std::string_view kind, std::string_v
   });
 }
 
-Result<std::vector<AuditEntry>> AuditLog::audit_since(TimePoint since) {
+Result<std::vector<AuditEntry>> AuditLog::since(TimePoint start) {
   return guarded("read the audit entries", c_->path, [&]() -> Result<std::vector<AuditEntry>> {
     SQLite::Statement query(*c_->db,
                             "SELECT id, at, kind, message, detail FROM audit WHERE at >= ? ORDER BY at, id");
-    query.bind(1, to_ms(since));
+    query.bind(1, to_ms(start));
     std::vector<AuditEntry> rows;
     while (query.executeStep())
       rows.push_back({query.getColumn(0).getInt64(), from_ms(query.getColumn(1).getInt64()),

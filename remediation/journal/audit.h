@@ -27,9 +27,10 @@ class AuditLog {
  public:
   explicit AuditLog(Connection& connection) : c_(&connection) {}
 
-  Result<std::int64_t> record_audit(std::string_view kind, std::string_view message,
-                                    std::string_view detail = "{}");
-  Result<std::vector<AuditEntry>> audit_since(TimePoint since);
+  Result<std::int64_t> record(std::string_view kind, std::string_view message,
+                              std::string_view detail = "{}");
+  // Entries recorded at or after `start`, oldest first.
+  Result<std::vector<AuditEntry>> since(TimePoint start);
 
   Result<std::int64_t> save_policy_snapshot(std::string_view policy_json);
   Result<std::optional<std::string>> latest_policy_snapshot();

@@ -4,7 +4,7 @@
 
 namespace rdpmend::journal {
 
-Status ObservationLog::record_observations(const Observations& observations) {
+Status ObservationLog::record(const Observations& observations) {
   return guarded("record observations", c_->path, [&]() -> Status {
     SQLite::Database& db = *c_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -83,7 +83,7 @@ Result<std::vector<Finding>> ObservationLog::findings_since(TimePoint since) {
 Status ObservationLog::save_bookmark(const Bookmark& bookmark) {
   Observations observations;
   observations.bookmarks.push_back(bookmark);
-  return record_observations(observations);
+  return record(observations);
 }
 
 Result<std::optional<std::string>> ObservationLog::load_bookmark(std::string_view channel) {

@@ -50,7 +50,7 @@ class ObservationLog {
  public:
   explicit ObservationLog(Connection& connection) : c_(&connection) {}
 
-  Status record_observations(const Observations& observations);
+  Status record(const Observations& observations);
   Result<std::vector<EventsSeen>> events_seen();
   Result<std::vector<Finding>> findings_since(TimePoint since);
 

@@ -35,7 +35,7 @@ std::optional<policy::Mode> parse_mode(std::string_view name) {
 
 }  // namespace
 
-Result<std::int64_t> PlanLog::save_plan(const plan::Plan& plan, PlanState state, TimePoint created_at) {
+Result<std::int64_t> PlanLog::save(const plan::Plan& plan, PlanState state, TimePoint created_at) {
   return guarded("save a plan", c_->path, [&]() -> Result<std::int64_t> {
     SQLite::Database& db = *c_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -56,7 +56,7 @@ Result<std::int64_t> PlanLog::save_plan(const plan::Plan& plan, PlanState state,
   });
 }
 
-Status PlanLog::set_plan_state(std::int64_t plan_id, PlanState state) {
+Status PlanLog::set_state(std::int64_t plan_id, PlanState state) {
   return guarded("change the state of a plan", c_->path, [&]() -> Status {
     SQLite::Database& db = *c_->db;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
@@ -72,7 +72,7 @@ Status PlanLog::set_plan_state(std::int64_t plan_id, PlanState state) {
   });
 }
 
-Result<std::optional<SavedPlan>> PlanLog::find_plan(std::int64_t plan_id) {
+Result<std::optional<SavedPlan>> PlanLog::find(std::int64_t plan_id) {
   return guarded("find a plan", c_->path, [&]() -> Result<std::optional<SavedPlan>> {
     SQLite::Statement query(*c_->db,
                             "SELECT id, created_at, mode, state, actions, left_out FROM plans WHERE id = ?");
@@ -112,7 +112,7 @@ Result<std::optional<SavedPlan>> PlanLog::find_plan(std::int64_t plan_id) {
   });
 }
 
-Result<std::optional<SavedPlan>> PlanLog::latest_proposed_plan() {
+Result<std::optional<SavedPlan>> PlanLog::latest_proposed() {
   auto id = guarded("find the latest proposed plan", c_->path, [&]() -> Result<std::optional<std::int64_t>> {
     SQLite::Statement query(*c_->db,
                             "SELECT MAX(id) FROM plans WHERE " + state_in("state", {PlanState::kProposed}));
@@ -122,7 +122,7 @@ Result<std::optional<SavedPlan>> PlanLog::latest_proposed_plan() {
   });
   if (!id) return id.error();
   if (!id.value()) return std::optional<SavedPlan>();
-  return find_plan(*id.value());
+  return find(*id.value());
 }
 
 }  // namespace rdpmend::journal

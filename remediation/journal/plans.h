@@ -31,11 +31,11 @@ class PlanLog {
   explicit PlanLog(Connection& connection) : c_(&connection) {}
 
   // `created_at` unset: now.
-  Result<std::int64_t> save_plan(const plan::Plan& plan, PlanState state, TimePoint created_at = {});
-  Status set_plan_state(std::int64_t plan_id, PlanState state);
-  Result<std::optional<SavedPlan>> find_plan(std::int64_t plan_id);
+  Result<std::int64_t> save(const plan::Plan& plan, PlanState state, TimePoint created_at = {});
+  Status set_state(std::int64_t plan_id, PlanState state);
+  Result<std::optional<SavedPlan>> find(std::int64_t plan_id);
   // The newest plan still awaiting approval, so a pass that proposes the same again reuses it.
-  Result<std::optional<SavedPlan>> latest_proposed_plan();
+  Result<std::optional<SavedPlan>> latest_proposed();
 
  private:
   Connection* c_;  // owned by the Journal, which outlives this part of it

@@ -37,7 +37,7 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
   EXPECT_DEATH(run_until_crash(param), "");
 
   auto p = process();
-  auto in_flight = p.journal->actions().actions_in_flight().value();
+  auto in_flight = p.journal->actions().in_flight().value();
   ASSERT_EQ(in_flight.size(), 1u) << "the crash left exactly the one action in flight";
   EXPECT_EQ(in_flight[0].action, param.action);
   const auto crashed_row = in_flight[0].id;
@@ -49,9 +49,9 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
   ASSERT_TRUE(pass) << pass.error().message();
   ASSERT_EQ(pass.value().recovered.size(), 1u);
   EXPECT_EQ(pass.value().recovered[0].action_row, crashed_row);
-  EXPECT_EQ(p.journal->actions().find_action(crashed_row).value()->state, param.recovered)
+  EXPECT_EQ(p.journal->actions().find(crashed_row).value()->state, param.recovered)
       << pass.value().recovered[0].detail;
-  EXPECT_TRUE(p.journal->actions().actions_in_flight().value().empty());
+  EXPECT_TRUE(p.journal->actions().in_flight().value().empty());
 
   // Whatever happened, the host ends repaired, and no action succeeded twice on one target.
   EXPECT_TRUE(*p.state->machinekeys_acl->matches_default);

@@ -38,7 +38,7 @@ ExecuteResult execute(Process&, const plan::Plan& plan, ExecutorContext ctx,
 }
 
 ActionState state_of(Process& p, std::int64_t row) {
-  return p.journal->actions().find_action(row).value()->state;
+  return p.journal->actions().find(row).value()->state;
 }
 
 class Executor : public SimRig {};
@@ -51,7 +51,7 @@ TEST_F(Executor, RecordsEveryStepAndSucceeds) {
   ASSERT_EQ(result.reports.size(), 2u);
   for (const auto& r : result.reports) {
     EXPECT_EQ(r.outcome, ActionState::kSucceeded) << r.action << ": " << r.detail;
-    auto record = p.journal->actions().find_action(*r.action_row).value();
+    auto record = p.journal->actions().find(*r.action_row).value();
     ASSERT_TRUE(record);
     EXPECT_EQ(record->state, ActionState::kSucceeded);
     EXPECT_TRUE(record->backup_at && record->applied_at && record->verified_at && record->finished_at);
@@ -128,7 +128,7 @@ TEST_F(Executor, WithoutPrivilegeNothingChangesAndTheJournalSaysWhy) {
   auto plan = plan_of({"repair-machinekeys-acl"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context(/*privileged=*/false));
   EXPECT_EQ(result.reports[0].outcome, ActionState::kPreconditionFailed);
-  auto record = p.journal->actions().find_action(*result.reports[0].action_row).value();
+  auto record = p.journal->actions().find(*result.reports[0].action_row).value();
   EXPECT_EQ(record->state, ActionState::kPreconditionFailed);
   EXPECT_NE(record->reason.find("root"), std::string::npos);
   EXPECT_EQ(snapshot_text(*p.state), broken);
@@ -145,7 +145,7 @@ TEST_F(Executor, AFailedPreconditionChangesNothing) {
   auto result = execute(p, plan, p.context());
   EXPECT_EQ(result.reports[0].outcome, ActionState::kPreconditionFailed);
   EXPECT_NE(result.reports[0].detail.find("CA-issued"), std::string::npos);
-  EXPECT_FALSE(p.journal->actions().find_action(*result.reports[0].action_row).value()->backup_at);
+  EXPECT_FALSE(p.journal->actions().find(*result.reports[0].action_row).value()->backup_at);
   EXPECT_EQ(snapshot_text(*p.state), before);
 }
 
@@ -187,7 +187,7 @@ TEST_F(Executor, RollbackRestoresTheBackupOnceAndRefusesWhatCannotBeUndone) {
   ASSERT_TRUE(rollback_action(ctx, *result.reports[0].action_row));
   EXPECT_EQ(snapshot_text(*p.state), broken);
   EXPECT_EQ(state_of(p, *result.reports[0].action_row), ActionState::kRolledBack);
-  EXPECT_FALSE(p.journal->audit().audit_since({}).value().empty()) << "a rollback's intent is recorded first";
+  EXPECT_FALSE(p.journal->audit().since({}).value().empty()) << "a rollback's intent is recorded first";
 
   auto again = rollback_action(ctx, *result.reports[0].action_row);
   ASSERT_TRUE(again);

@@ -40,7 +40,7 @@ TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
   EXPECT_TRUE(
       diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
           .findings.empty());
-  auto plan = p.journal->plans().find_plan(*result.value().plan_id).value();
+  auto plan = p.journal->plans().find(*result.value().plan_id).value();
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->state, journal::PlanState::kExecuted);
   EXPECT_EQ(std::count_if(plan->plan.actions.begin(), plan->plan.actions.end(),
@@ -110,7 +110,7 @@ TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
   ASSERT_TRUE(regen);
   EXPECT_NE(regen->detail.find("circuit breaker"), std::string::npos) << regen->detail;
   bool alert = false;
-  auto audit = p.journal->audit().audit_since({}).value();
+  auto audit = p.journal->audit().since({}).value();
   for (const auto& a : audit) alert = alert || a.kind == "breaker-open";
   EXPECT_TRUE(alert);
 }
@@ -125,7 +125,7 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   ASSERT_TRUE(proposed.value().plan_id);
   EXPECT_EQ(snapshot_text(*p.state), before);
   auto plan_id = *proposed.value().plan_id;
-  EXPECT_EQ(p.journal->plans().find_plan(plan_id).value()->state, journal::PlanState::kProposed);
+  EXPECT_EQ(p.journal->plans().find(plan_id).value()->state, journal::PlanState::kProposed);
   auto again = p.pass(policy, privileged());  // the same proposal: the same plan, not a second one
   ASSERT_TRUE(again);
   EXPECT_EQ(again.value().plan_id, plan_id);
@@ -136,7 +136,7 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   ASSERT_TRUE(approved) << approved.error().message();
   EXPECT_EQ(report_for(approved.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
   EXPECT_EQ(report_for(approved.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
-  EXPECT_EQ(p.journal->plans().find_plan(plan_id).value()->state, journal::PlanState::kExecuted);
+  EXPECT_EQ(p.journal->plans().find(plan_id).value()->state, journal::PlanState::kExecuted);
   auto history = p.journal->actions().history({}).value();
   for (const auto& r : history) EXPECT_EQ(r.plan_id, plan_id);
 

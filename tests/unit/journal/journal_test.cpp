@@ -79,7 +79,7 @@ TEST_F(JournalTest, ReopeningKeepsTheData) {
     ASSERT_TRUE(journal.observations().save_bookmark({"System", "<BookmarkList/>"}));
   }
   Journal journal = open_journal();
-  auto found = journal.actions().find_action(row);
+  auto found = journal.actions().find(row);
   ASSERT_TRUE(found) << found.error().message();
   ASSERT_TRUE(found.value().has_value());
   EXPECT_EQ(found.value()->state, ActionState::kSucceeded);
@@ -117,7 +117,7 @@ TEST_F(JournalTest, IntentIsDurableBeforeAnyOutcome) {
     finished_action(journal, "System:8", ActionState::kSucceeded);
   }  // a restart: the connection goes away without any outcome for the first two
   Journal journal = open_journal();
-  auto in_flight = journal.actions().actions_in_flight();
+  auto in_flight = journal.actions().in_flight();
   ASSERT_TRUE(in_flight) << in_flight.error().message();
   ASSERT_EQ(in_flight.value().size(), 2u);
   EXPECT_EQ(in_flight.value()[0].id, intent_only);
@@ -162,7 +162,7 @@ TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
   ASSERT_TRUE(journal.actions().record_verified(row, R"({"after":1})"));
   now_ += minutes(1);
   ASSERT_TRUE(journal.actions().record_outcome(row, ActionState::kSucceeded));
-  auto found = journal.actions().find_action(row);
+  auto found = journal.actions().find(row);
   ASSERT_TRUE(found && found.value());
   const ActionRecord& a = *found.value();
   EXPECT_EQ(a.action, "repair-rdp-key-acl");
@@ -181,7 +181,7 @@ TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
   ASSERT_FALSE(again);
   EXPECT_THAT(again.error().message(), HasSubstr("already succeeded"));
   ASSERT_TRUE(journal.actions().record_outcome(row, ActionState::kRolledBack, "", "rollback requested"));
-  auto rolled = journal.actions().find_action(row);
+  auto rolled = journal.actions().find(row);
   ASSERT_TRUE(rolled && rolled.value());
   EXPECT_EQ(rolled.value()->state, ActionState::kRolledBack);
   EXPECT_EQ(rolled.value()->reason, "rollback requested");
@@ -196,13 +196,13 @@ TEST_F(JournalTest, RefusesStepsOutOfOrderOrUnknown) {
   auto unknown = journal.actions().record_applied(9999);
   ASSERT_FALSE(unknown);
   EXPECT_THAT(unknown.error().message(), HasSubstr("no such action"));
-  auto missing = journal.actions().find_action(9999);
+  auto missing = journal.actions().find(9999);
   ASSERT_TRUE(missing);
   EXPECT_FALSE(missing.value().has_value());
   auto failed =
       journal.actions().record_outcome(recorded.value().action_row, ActionState::kFailed, "access denied");
   ASSERT_TRUE(failed);
-  auto found = journal.actions().find_action(recorded.value().action_row);
+  auto found = journal.actions().find(recorded.value().action_row);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->error, "access denied");
 }
@@ -279,7 +279,7 @@ TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {
   auto finding = [&](const std::string& kind) {
     Observations o;
     o.findings.push_back({0, "host", kind, "/etc/xrdp/key.pem", "error", R"({"mode":"0600"})", now_});
-    ASSERT_TRUE(journal.observations().record_observations(o));
+    ASSERT_TRUE(journal.observations().record(o));
   };
   finding("xrdp-key-unreadable");  // before any fix: not a recurrence
   now_ += minutes(1);
@@ -308,10 +308,10 @@ TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
   Observations o;
   o.events.push_back({"rdp-cert-create-failed", "System", 2, now_, now_ + minutes(1)});
   o.bookmarks.push_back({"System", "<BookmarkList><Bookmark RecordId='10'/></BookmarkList>"});
-  ASSERT_TRUE(journal.observations().record_observations(o));
+  ASSERT_TRUE(journal.observations().record(o));
   o.events[0] = {"rdp-cert-create-failed", "System", 3, now_ - minutes(5), now_ + minutes(9)};
   o.bookmarks[0].bookmark = "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>";
-  ASSERT_TRUE(journal.observations().record_observations(o));
+  ASSERT_TRUE(journal.observations().record(o));
   auto bookmark = journal.observations().load_bookmark("System");
   ASSERT_TRUE(bookmark && bookmark.value());
   EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
@@ -330,7 +330,7 @@ TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
     SQLite::Database raw(path_, SQLite::OPEN_READWRITE);
     raw.exec("CREATE TRIGGER no_findings BEFORE INSERT ON findings BEGIN SELECT RAISE(ABORT, 'test'); END");
   }
-  EXPECT_FALSE(journal.observations().record_observations(bad));
+  EXPECT_FALSE(journal.observations().record(bad));
   bookmark = journal.observations().load_bookmark("System");
   ASSERT_TRUE(bookmark && bookmark.value());
   EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
@@ -343,11 +343,11 @@ TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"),
                   test::left_out_action("regenerate-rdp-cert", "listener", "cooldown"),
                   test::chosen_action("restart-rdp-service", "xrdp", "")};
-  auto id = journal.plans().save_plan(plan, PlanState::kProposed);
+  auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
-  ASSERT_TRUE(journal.plans().set_plan_state(id.value(), PlanState::kApproved));
-  EXPECT_FALSE(journal.plans().set_plan_state(id.value() + 100, PlanState::kApproved));
-  auto found = journal.plans().find_plan(id.value());
+  ASSERT_TRUE(journal.plans().set_state(id.value(), PlanState::kApproved));
+  EXPECT_FALSE(journal.plans().set_state(id.value() + 100, PlanState::kApproved));
+  auto found = journal.plans().find(id.value());
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->state, PlanState::kApproved);
   EXPECT_EQ(found.value()->plan.mode, policy::Mode::kApprove);
@@ -361,7 +361,7 @@ TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   in_plan.plan_id = id.value();
   auto recorded = journal.actions().record_intent(in_plan);
   ASSERT_TRUE(recorded);
-  auto action = journal.actions().find_action(recorded.value().action_row);
+  auto action = journal.actions().find(recorded.value().action_row);
   ASSERT_TRUE(action && action.value());
   EXPECT_EQ(action.value()->plan_id, id.value());
   in_plan.plan_id = id.value() + 100;  // no such plan: the foreign key refuses it
@@ -376,8 +376,8 @@ TEST_F(JournalTest, KeepsPolicySnapshotsAndAuditEntries) {
   auto latest = journal.audit().latest_policy_snapshot();
   ASSERT_TRUE(latest && latest.value());
   EXPECT_EQ(*latest.value(), R"({"Mode":"Auto"})");
-  ASSERT_TRUE(journal.audit().record_audit("event-gap", "records 10-20 missing on System", R"({"from":10})"));
-  auto audit = journal.audit().audit_since(TimePoint{});
+  ASSERT_TRUE(journal.audit().record("event-gap", "records 10-20 missing on System", R"({"from":10})"));
+  auto audit = journal.audit().since(TimePoint{});
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit.value().size(), 1u);
   EXPECT_EQ(audit.value()[0].kind, "event-gap");
@@ -391,12 +391,12 @@ TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
   Observations o;
   o.events.push_back({"rdp-listener-failed", "System", 1, now_, now_});
   o.findings.push_back({0, "host", "rdp-cert-expired", "", "error", "{}", now_});
-  ASSERT_TRUE(journal.observations().record_observations(o));
+  ASSERT_TRUE(journal.observations().record(o));
   ASSERT_TRUE(journal.audit().save_policy_snapshot("{}"));
-  ASSERT_TRUE(journal.audit().record_audit("breaker-open", "stopped"));
+  ASSERT_TRUE(journal.audit().record("breaker-open", "stopped"));
   plan::Plan plan;
   plan.mode = policy::Mode::kAuto;
-  ASSERT_TRUE(journal.plans().save_plan(plan, PlanState::kProposed));
+  ASSERT_TRUE(journal.plans().save(plan, PlanState::kProposed));
 
   now_ += hours(24 * 40);
   const std::int64_t recent = finished_action(journal, "recent", ActionState::kSucceeded);
@@ -409,13 +409,13 @@ TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
   EXPECT_EQ(pruned.value().audit, 1);
   EXPECT_EQ(pruned.value().policy_snapshots, 0);  // the latest stays
 
-  auto gone = journal.actions().find_action(old_done);
+  auto gone = journal.actions().find(old_done);
   ASSERT_TRUE(gone);
   EXPECT_FALSE(gone.value().has_value());
-  auto kept = journal.actions().find_action(old_in_flight.value().action_row);
+  auto kept = journal.actions().find(old_in_flight.value().action_row);
   ASSERT_TRUE(kept);
   EXPECT_TRUE(kept.value().has_value());
-  auto kept_recent = journal.actions().find_action(recent);
+  auto kept_recent = journal.actions().find(recent);
   ASSERT_TRUE(kept_recent);
   EXPECT_TRUE(kept_recent.value().has_value());
 }

@@ -16,9 +16,9 @@ TEST_F(JournalTextTest, SavesAPlanWhoseTextIsNotUtf8WithReplacementCharacters) {
   plan.mode = policy::Mode::kApprove;
   plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"),
                   test::left_out_action("restart-rdp-service", "xrdp", "cooldown \xC0\xAF")};
-  auto id = journal.plans().save_plan(plan, PlanState::kProposed);
+  auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
-  auto found = journal.plans().find_plan(id.value());
+  auto found = journal.plans().find(id.value());
   ASSERT_TRUE(found && found.value());
   ASSERT_EQ(test::chosen(found.value()->plan).size(), 1u);
   EXPECT_EQ(test::chosen(found.value()->plan)[0].target, "/etc/xrdp/k\xEF\xBF\xBDy.pem");

@@ -105,7 +105,7 @@ TEST_F(JournalFileProtectionTest, IntentSurvivesAProcessKilledRightAfterIt) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the child exited with " << WEXITSTATUS(status);
   Journal journal = open_journal();
-  auto in_flight = journal.actions().actions_in_flight();
+  auto in_flight = journal.actions().in_flight();
   ASSERT_TRUE(in_flight) << in_flight.error().message();
   ASSERT_EQ(in_flight.value().size(), 1u);
   EXPECT_EQ(in_flight.value()[0].idempotency_key, "crash");
