@@ -44,7 +44,7 @@ void Agent::start() {
                            std::to_string(deps_.sources.size()) + " event source(s)");
   if (config_.startup_pass) run_pass("start:" + unix_ms(Clock::now()), "start (recovery and health check)");
   for (auto& source : deps_.sources) {
-    auto stored = deps_.journal->load_bookmark(source->channel());
+    auto stored = deps_.journal->observations().load_bookmark(source->channel());
     std::string bookmark;
     if (stored && stored.value()) bookmark = *stored.value();
     if (!stored)
@@ -59,7 +59,7 @@ void Agent::start() {
                                       [this](const std::string& text) { log(LogLevel::kWarning, text); },
                                       [this](const std::string& text) {
                                         log(LogLevel::kWarning, text);
-                                        (void)deps_.journal->record_audit("event-gap", text);
+                                        (void)deps_.journal->audit().record("event-gap", text);
                                       }});
   }
   arm_tick();
@@ -160,18 +160,18 @@ void Agent::run_pass(const std::string& trigger, const std::string& why) {
   const auto& r = result.value();
   for (const auto& a : r.recovered)
     log(LogLevel::kWarning, "finished after an interruption: " + a.action + " on " + a.target + ": " +
-                                std::string(execute::to_string(a.outcome)) + " (" + a.detail + ")");
+                                std::string(journal::to_string(a.outcome)) + " (" + a.detail + ")");
   std::string findings;
   for (const auto& f : r.diagnosis.findings) findings += (findings.empty() ? "" : ", ") + f.rule->id;
   log(r.diagnosis.findings.empty() ? LogLevel::kInfo : LogLevel::kWarning,
       "pass (" + why + "): findings: " + (findings.empty() ? "none" : findings));
   for (const auto& a : r.executed.reports) {
-    if (a.outcome == execute::Outcome::kSucceeded) ++stats_.actions_succeeded;
-    if (a.outcome == execute::Outcome::kFailed || a.outcome == execute::Outcome::kRolledBack)
+    if (a.outcome == journal::ActionState::kSucceeded) ++stats_.actions_succeeded;
+    if (a.outcome == journal::ActionState::kFailed || a.outcome == journal::ActionState::kRolledBack)
       ++stats_.actions_failed;
     if (a.duplicate) continue;
-    log(a.outcome == execute::Outcome::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
-        "  " + a.action + " on " + a.target + ": " + std::string(execute::to_string(a.outcome)) +
+    log(a.outcome == journal::ActionState::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
+        "  " + a.action + " on " + a.target + ": " + std::string(journal::to_string(a.outcome)) +
             (a.action_row ? " (action " + std::to_string(*a.action_row) + ")" : "") +
             (a.detail.empty() ? "" : ": " + a.detail));
   }
@@ -195,7 +195,7 @@ void Agent::save_observations() {
   journal::Observations observations;
   for (auto& [key, seen] : seen_) observations.events.push_back(seen);
   for (auto& [channel, bookmark] : bookmarks_) observations.bookmarks.push_back({channel, bookmark});
-  if (auto saved = deps_.journal->record_observations(observations); !saved) {
+  if (auto saved = deps_.journal->observations().record(observations); !saved) {
     log(LogLevel::kError,
         "the journal did not take the bookmarks (events will be read again): " + saved.error().message());
     return;

@@ -24,13 +24,15 @@ class Runner {
 
   enum class DetailIs { kError, kReason };
 
-  // Records the outcome with the report's detail as its error or its reason; a journal that cannot record it
+  // Records the report's outcome with its detail as the error or the reason; a journal that cannot record it
   // is reported with the action's own result.
-  ActionReport finish(ActionReport report, ActionState state, DetailIs detail_is) {
+  ActionReport finish(ActionReport report, DetailIs detail_is) {
     if (report.action_row) {
       std::string error = detail_is == DetailIs::kError ? report.detail : std::string();
       std::string reason = detail_is == DetailIs::kReason ? report.detail : std::string();
-      if (auto recorded = ctx_.journal->record_outcome(*report.action_row, state, error, reason); !recorded)
+      if (auto recorded =
+              ctx_.journal->actions().record_outcome(*report.action_row, report.outcome, error, reason);
+          !recorded)
         report.detail += (report.detail.empty() ? "" : "; ") + ("journal: " + recorded.error().message());
     }
     return report;
@@ -46,22 +48,22 @@ class Runner {
     current = ctx_.reinspect();
     auto verified = action.verify(current);
     if (verified && record_applied_first) {
-      if (auto r = ctx_.journal->record_applied(*report.action_row); !r) {
-        report.outcome = Outcome::kFailed;
+      if (auto r = ctx_.journal->actions().record_applied(*report.action_row); !r) {
+        report.outcome = ActionState::kFailed;
         report.detail = "verified, but the journal could not record it: " + r.error().message();
         return report;
       }
     }
     if (verified) {
-      if (auto r = ctx_.journal->record_verified(*report.action_row, state_json(current)); !r) {
-        report.outcome = Outcome::kFailed;
+      if (auto r = ctx_.journal->actions().record_verified(*report.action_row, state_json(current)); !r) {
+        report.outcome = ActionState::kFailed;
         report.detail = "verified, but the journal could not record it: " + r.error().message();
         return report;
       }
       maybe_crash(Step::kAfterVerify, report.action);
-      report.outcome = Outcome::kSucceeded;
+      report.outcome = ActionState::kSucceeded;
       report.detail = context;
-      return finish(std::move(report), ActionState::kSucceeded, DetailIs::kReason);
+      return finish(std::move(report), DetailIs::kReason);
     }
     std::string why =
         context + (context.empty() ? "" : ": ") + "verification failed: " + verified.error().message();
@@ -71,31 +73,31 @@ class Runner {
   ActionReport roll_back(actions::Action& action, ActionReport report, const actions::Backup& backup,
                          inspect::HostState& current, const std::string& why) {
     if (!action.reversible()) {
-      report.outcome = Outcome::kFailed;
+      report.outcome = ActionState::kFailed;
       report.detail = why + " (not reversible: nothing to roll back)";
-      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+      return finish(std::move(report), DetailIs::kError);
     }
     auto rolled = action.rollback(backup);
     current = ctx_.reinspect();
     if (!rolled) {
-      report.outcome = Outcome::kFailed;
+      report.outcome = ActionState::kFailed;
       report.detail = why + "; rollback failed: " + rolled.error().message();
-      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+      return finish(std::move(report), DetailIs::kError);
     }
-    report.outcome = Outcome::kRolledBack;
+    report.outcome = ActionState::kRolledBack;
     report.detail = why + "; rolled back";
-    return finish(std::move(report), ActionState::kRolledBack, DetailIs::kError);
+    return finish(std::move(report), DetailIs::kError);
   }
 
   ActionReport run(actions::Action& action, const std::string& target, const std::string& finding,
                    inspect::HostState& current, const ExecuteRequest& request) {
-    ActionReport report{std::string(action.id()), target, {}, Outcome::kSkipped, {}, false};
+    ActionReport report{std::string(action.id()), target, {}, ActionState::kSkipped, {}, false};
     if (!ctx_.dry_run) {
       journal::Intent intent{request.plan_id, report.action, target, finding,
                              request.trigger + ":" + report.action + ":" + target};
-      auto recorded = ctx_.journal->record_intent(intent);
+      auto recorded = ctx_.journal->actions().record_intent(intent);
       if (!recorded) {
-        report.outcome = Outcome::kFailed;
+        report.outcome = ActionState::kFailed;
         report.detail = "no durable intent, nothing changed: " + recorded.error().message();
         return report;
       }
@@ -109,31 +111,31 @@ class Runner {
     }
 
     if (!ctx_.privileged) {
-      report.outcome = Outcome::kPreconditionFailed;
+      report.outcome = ActionState::kPreconditionFailed;
       report.detail = "changing the host needs root (Linux) or an Administrator (Windows)";
-      return finish(std::move(report), ActionState::kPreconditionFailed, DetailIs::kReason);
+      return finish(std::move(report), DetailIs::kReason);
     }
     if (auto checked = action.check(current); !checked) {
-      report.outcome = Outcome::kPreconditionFailed;
+      report.outcome = ActionState::kPreconditionFailed;
       report.detail = checked.error().message();
-      return finish(std::move(report), ActionState::kPreconditionFailed, DetailIs::kReason);
+      return finish(std::move(report), DetailIs::kReason);
     }
     auto backup = action.backup(current);
     if (!backup) {
-      report.outcome = Outcome::kFailed;
+      report.outcome = ActionState::kFailed;
       report.detail = "no backup, nothing changed: " + backup.error().message();
-      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+      return finish(std::move(report), DetailIs::kError);
     }
     if (ctx_.dry_run) {
-      report.outcome = Outcome::kWouldApply;
+      report.outcome = ActionState::kWouldApply;
       return report;
     }
-    if (auto r = ctx_.journal->record_backup(*report.action_row, util::json_text(backup.value().data),
-                                             state_json(current));
+    if (auto r = ctx_.journal->actions().record_backup(
+            *report.action_row, util::json_text(backup.value().data), state_json(current));
         !r) {
-      report.outcome = Outcome::kFailed;
+      report.outcome = ActionState::kFailed;
       report.detail = "backup not durable, nothing changed: " + r.error().message();
-      return finish(std::move(report), ActionState::kFailed, DetailIs::kError);
+      return finish(std::move(report), DetailIs::kError);
     }
     maybe_crash(Step::kAfterBackup, report.action);
 
@@ -144,7 +146,7 @@ class Runner {
       return roll_back(action, std::move(report), backup.value(), current,
                        "apply failed: " + applied.error().message());
     }
-    if (auto r = ctx_.journal->record_applied(*report.action_row); !r)
+    if (auto r = ctx_.journal->actions().record_applied(*report.action_row); !r)
       return roll_back(action, std::move(report), backup.value(), current,
                        "the journal could not record the change: " + r.error().message());
     return verify_or_roll_back(action, std::move(report), backup.value(), current, "");
@@ -168,31 +170,13 @@ Result<actions::Backup> parse_backup(const journal::ActionRecord& record) {
 
 }  // namespace
 
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kSucceeded:
-      return "succeeded";
-    case Outcome::kFailed:
-      return "failed";
-    case Outcome::kRolledBack:
-      return "rolled-back";
-    case Outcome::kSkipped:
-      return "skipped";
-    case Outcome::kPreconditionFailed:
-      return "precondition-failed";
-    case Outcome::kWouldApply:
-      return "would-apply";
-  }
-  return "?";
-}
-
 ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) {
   Runner runner(ctx);
   ExecuteResult result{{}, *request.state};
   bool stopped = false;
   std::string stop_reason;
   for (const auto& planned : request.plan->actions) {
-    ActionReport report{planned.action, planned.target, {}, Outcome::kSkipped, planned.reason, false};
+    ActionReport report{planned.action, planned.target, {}, ActionState::kSkipped, planned.reason, false};
     actions::Action* action = ctx.actions->find(planned.action);
     if (!planned.run || !action) {
       if (planned.run && !action) report.detail = "not available on this host";
@@ -208,7 +192,7 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
     // Later actions build on earlier ones (the restart serves the new certificate): stop at the first
     // that did not succeed. A dry run goes on, as nothing was changed.
     bool went_well =
-        done.outcome == Outcome::kSucceeded || done.outcome == Outcome::kWouldApply || done.duplicate;
+        done.outcome == ActionState::kSucceeded || done.outcome == ActionState::kWouldApply || done.duplicate;
     if (!went_well && !ctx.dry_run) {
       stopped = true;
       stop_reason = "not run: " + done.action + " before it did not succeed";
@@ -219,14 +203,14 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
 }
 
 Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
-  auto in_flight = ctx.journal->actions_in_flight();
+  auto in_flight = ctx.journal->actions().in_flight();
   if (!in_flight) return in_flight.error();
   std::vector<ActionReport> reports;
   if (in_flight.value().empty()) return reports;
   Runner runner(ctx);
   auto current = ctx.reinspect();
   for (const auto& record : in_flight.value()) {
-    ActionReport report{record.action, record.target, record.id, Outcome::kFailed, {}, false};
+    ActionReport report{record.action, record.target, record.id, ActionState::kFailed, {}, false};
     actions::Action* action = ctx.actions->find(record.action);
     if (!action)
       return Error{"recover action " + std::to_string(record.id), record.action,
@@ -234,14 +218,14 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
                    "the journal " +
                        ctx.journal->path() + " keeps it in flight"};
     if (record.state == ActionState::kVerified) {
-      report.outcome = Outcome::kSucceeded;
+      report.outcome = ActionState::kSucceeded;
       report.detail = "recovered after an interruption: it had been verified";
-      reports.push_back(runner.finish(std::move(report), ActionState::kSucceeded, Runner::DetailIs::kReason));
+      reports.push_back(runner.finish(std::move(report), Runner::DetailIs::kReason));
       continue;
     }
     if (!record.backup_at) {
       report.detail = "interrupted before its change started; nothing was changed";
-      reports.push_back(runner.finish(std::move(report), ActionState::kFailed, Runner::DetailIs::kError));
+      reports.push_back(runner.finish(std::move(report), Runner::DetailIs::kError));
       continue;
     }
     auto backup = parse_backup(record);
@@ -259,11 +243,11 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
 
 Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_row) {
   const std::string what = "roll back action " + std::to_string(action_row);
-  auto found = ctx.journal->find_action(action_row);
+  auto found = ctx.journal->actions().find(action_row);
   if (!found) return found.error();
   if (!found.value()) return Error{what, ctx.journal->path(), "no such action in the journal"};
   const auto& record = *found.value();
-  ActionReport report{record.action, record.target, record.id, Outcome::kRolledBack, {}, false};
+  ActionReport report{record.action, record.target, record.id, ActionState::kRolledBack, {}, false};
   if (record.state == ActionState::kRolledBack) {
     report.detail = "already rolled back; nothing to do";
     return report;
@@ -283,19 +267,19 @@ Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_r
   auto backup = parse_backup(record);
   if (!backup) return backup.error();
   if (ctx.dry_run) {
-    report.outcome = Outcome::kWouldApply;
+    report.outcome = ActionState::kWouldApply;
     report.detail = "would restore the state backed up at the action's start";
     return report;
   }
   // The rollback is itself a change: its intent is durable first. It is idempotent, so an interrupted
   // rollback is finished by running it again.
-  if (auto r = ctx.journal->record_audit("rollback-started", what,
-                                         util::json_text(nlohmann::json{{"action", record.id}}));
+  if (auto r = ctx.journal->audit().record("rollback-started", what,
+                                           util::json_text(nlohmann::json{{"action", record.id}}));
       !r)
     return r.error();
   if (auto rolled = action->rollback(backup.value()); !rolled) return rolled.error();
-  if (auto r = ctx.journal->record_outcome(record.id, ActionState::kRolledBack, "",
-                                           "rolled back by an administrator");
+  if (auto r = ctx.journal->actions().record_outcome(record.id, ActionState::kRolledBack, "",
+                                                     "rolled back by an administrator");
       !r)
     return r.error();
   report.detail = "restored " + record.target + " as it was before the action";

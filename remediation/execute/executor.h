@@ -22,22 +22,13 @@
 
 namespace rdpmend::execute {
 
-enum class Outcome {
-  kSucceeded,
-  kFailed,
-  kRolledBack,
-  kSkipped,
-  kPreconditionFailed,
-  kWouldApply,  // dry run: check and backup passed, the change would be made
-};
-
-std::string_view to_string(Outcome outcome);
-
 struct ActionReport {
   std::string action;
   std::string target;
   std::optional<std::int64_t> action_row;  // the journal row; unset on a dry run
-  Outcome outcome = Outcome::kSkipped;
+  // The journal's state it ended in: succeeded, failed, rolled-back, skipped, precondition-failed, or on a
+  // dry run would-apply (check and backup passed, the change would be made).
+  journal::ActionState outcome = journal::ActionState::kSkipped;
   std::string detail;      // the reason (skipped) or the error
   bool duplicate = false;  // the same trigger already ran this action: nothing was done again
 };

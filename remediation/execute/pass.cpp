@@ -23,7 +23,7 @@ std::string policy_snapshot(const policy::Policy& policy) {
 plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& policy,
                                std::chrono::system_clock::time_point now, std::vector<std::string>& errors) {
   plan::PlanHistory history;
-  auto count = journal.count_actions_since(now - 1h);
+  auto count = journal.actions().count_actions_since(now - 1h);
   if (count)
     history.actions_last_hour = count.value();
   else {
@@ -31,14 +31,14 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
     history.actions_last_hour = policy.max_actions_per_hour;
   }
   history.last_change = [&journal, &errors, now](const std::string& action, const std::string& target) {
-    auto last = journal.last_change(action, target);
+    auto last = journal.actions().last_change(action, target);
     if (last) return last.value();
     errors.push_back(last.error().message());
     return std::optional<std::chrono::system_clock::time_point>(now);
   };
   auto since = now - std::chrono::hours(policy.breaker_window_hours);
   history.recurrences_after_success = [&journal, &errors, &policy, since](const std::string& finding) {
-    auto n = journal.recurrences_after_success(finding, since);
+    auto n = journal.actions().recurrences_after_success(finding, since);
     if (n) return n.value();
     errors.push_back(n.error().message());
     return policy.breaker_recurrences;
@@ -46,29 +46,22 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
   return history;
 }
 
-journal::Plan journal_plan(const plan::Plan& plan, std::chrono::system_clock::time_point now) {
-  journal::Plan saved;
-  saved.created_at = now;
-  saved.mode = std::string(policy::mode_name(plan.mode));
-  bool awaiting = false;
-  for (const auto& a : plan.actions) {
-    std::string finding = a.findings.empty() ? std::string() : a.findings.front();
-    if (a.run || a.awaits_approval)
-      saved.actions.push_back({a.action, a.target, finding});
-    else
-      saved.left_out.push_back({a.action, a.target, a.reason});
-    awaiting = awaiting || a.awaits_approval;
-  }
-  saved.state = awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
-  return saved;
+// A plan with an action awaiting approval is proposed; any other is executed by this pass.
+journal::PlanState state_to_save(const plan::Plan& plan) {
+  bool awaiting = std::any_of(plan.actions.begin(), plan.actions.end(),
+                              [](const plan::PlannedAction& a) { return a.awaits_approval; });
+  return awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
 }
 
-bool same_actions(const journal::Plan& a, const journal::Plan& b) {
-  if (a.actions.size() != b.actions.size()) return false;
-  for (std::size_t i = 0; i < a.actions.size(); ++i)
-    if (a.actions[i].action != b.actions[i].action || a.actions[i].target != b.actions[i].target)
-      return false;
-  return true;
+// The same actions chosen for the same targets, in the same order.
+bool same_choice(const plan::Plan& a, const plan::Plan& b) {
+  auto chosen = [](const plan::Plan& p) {
+    std::vector<std::pair<std::string, std::string>> ids;
+    for (const auto& action : p.actions)
+      if (action.chosen()) ids.emplace_back(action.action, action.target);
+    return ids;
+  };
+  return chosen(a) == chosen(b);
 }
 
 Status record_findings(journal::Journal& journal, const inspect::HostState& state,
@@ -82,15 +75,15 @@ Status record_findings(journal::Journal& journal, const inspect::HostState& stat
                                      util::json_text(document["findings"][i]), now});
   }
   if (observations.findings.empty()) return Ok{};
-  return journal.record_observations(observations);
+  return journal.observations().record(observations);
 }
 
 Status record_policy(journal::Journal& journal, const policy::Policy& policy) {
   auto snapshot = policy_snapshot(policy);
-  auto latest = journal.latest_policy_snapshot();
+  auto latest = journal.audit().latest_policy_snapshot();
   if (!latest) return latest.error();
   if (latest.value() && *latest.value() == snapshot) return Ok{};
-  auto saved = journal.save_policy_snapshot(snapshot);
+  auto saved = journal.audit().save_policy_snapshot(snapshot);
   if (!saved) return saved.error();
   return Ok{};
 }
@@ -125,12 +118,12 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   plan::PlanHistory history;
   if (in.journal) history = history_from(*in.journal, policy, options.now, journal_errors);
 
-  std::optional<journal::Plan> approved;
+  std::optional<journal::SavedPlan> approved;
   std::vector<std::string> only = options.only;
   if (options.approved_plan) {
     const std::string what = "approve plan " + std::to_string(*options.approved_plan);
     if (!in.journal) return Error{what, "journal", "no journal"};
-    auto found = in.journal->find_plan(*options.approved_plan);
+    auto found = in.journal->plans().find(*options.approved_plan);
     if (!found) return found.error();
     if (!found.value()) return Error{what, in.journal->path(), "no such plan"};
     if (found.value()->state != journal::PlanState::kProposed)
@@ -139,7 +132,8 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
                        "; only a proposed plan awaits approval"};
     approved = *found.value();
     only.clear();
-    for (const auto& a : approved->actions) only.push_back(a.action);
+    for (const auto& a : approved->plan.actions)
+      if (a.chosen()) only.push_back(a.action);
     if (only.empty()) return Error{what, in.journal->path(), "the plan has no actions"};
   }
 
@@ -151,31 +145,30 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   if (!journal_errors.empty())
     return Error{"plan from the journal's history", in.journal->path(), journal_errors.front()};
 
-  bool anything_planned =
-      std::any_of(result.plan.actions.begin(), result.plan.actions.end(),
-                  [](const plan::PlannedAction& a) { return a.run || a.awaits_approval; });
+  bool anything_planned = std::any_of(result.plan.actions.begin(), result.plan.actions.end(),
+                                      [](const plan::PlannedAction& a) { return a.chosen(); });
   if (!options.dry_run) {
     if (auto r = record_findings(*in.journal, result.before, result.diagnosis, options.now); !r)
       return r.error();
     if (auto r = record_policy(*in.journal, policy); !r) return r.error();
     for (const auto& a : result.plan.actions)
       if (a.reason.starts_with("circuit breaker"))
-        (void)in.journal->record_audit(
+        (void)in.journal->audit().record(
             "breaker-open", a.reason,
             util::json_text(nlohmann::json{{"action", a.action}, {"target", a.target}}));
     if (approved) {
       result.plan_id = approved->id;
-      if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kApproved); !r)
+      if (auto r = in.journal->plans().set_state(approved->id, journal::PlanState::kApproved); !r)
         return r.error();
     } else if (anything_planned) {
-      auto plan = journal_plan(result.plan, options.now);
-      auto pending = in.journal->latest_proposed_plan();
+      const journal::PlanState state = state_to_save(result.plan);
+      auto pending = in.journal->plans().latest_proposed();
       if (!pending) return pending.error();
-      if (plan.state == journal::PlanState::kProposed && pending.value() &&
-          same_actions(*pending.value(), plan)) {
+      if (state == journal::PlanState::kProposed && pending.value() &&
+          same_choice(pending.value()->plan, result.plan)) {
         result.plan_id = pending.value()->id;  // the same proposal again: one plan awaits approval
       } else {
-        auto saved = in.journal->save_plan(plan);
+        auto saved = in.journal->plans().save(result.plan, state, options.now);
         if (!saved) return saved.error();
         result.plan_id = saved.value();
       }
@@ -191,7 +184,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
                                              : std::string("dry-run");
   result.executed = execute_plan(ctx, request);
   if (approved && !options.dry_run) {
-    if (auto r = in.journal->set_plan_state(approved->id, journal::PlanState::kExecuted); !r)
+    if (auto r = in.journal->plans().set_state(approved->id, journal::PlanState::kExecuted); !r)
       return r.error();
   }
   return result;

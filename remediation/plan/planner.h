@@ -12,6 +12,7 @@
 #include "actions/action.h"
 #include "diagnosis/diagnosis.h"
 #include "inspect/host_state.h"
+#include "plan/plan.h"
 #include "policy.h"  // policies/: the effective policy
 
 namespace rdpmend::plan {
@@ -42,20 +43,6 @@ struct PlanInput {
 struct PlanScope {
   std::vector<std::string> only;  // only these action ids may run (`fix --only`); empty: all
   bool approved = false;          // `approve PLAN_ID`: Mode Approve runs the plan like Auto
-};
-
-struct PlannedAction {
-  std::string action;
-  std::string target;
-  std::vector<std::string> findings;  // what it fixes
-  bool run = false;
-  bool awaits_approval = false;  // Mode Approve: would run once approved
-  std::string reason;            // why it does not run now
-};
-
-struct Plan {
-  policy::Mode mode = policy::Mode::kObserve;
-  std::vector<PlannedAction> actions;
 };
 
 Plan make_plan(const PlanInput& input, const PlanScope& scope = {});

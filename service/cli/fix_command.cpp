@@ -101,7 +101,8 @@ int run(const FixArgs& args, bool approve) {
 
   bool not_permitted = false;
   for (const auto& r : result.executed.reports)
-    not_permitted = not_permitted || (r.outcome == execute::Outcome::kPreconditionFailed && !e.privileged);
+    not_permitted =
+        not_permitted || (r.outcome == journal::ActionState::kPreconditionFailed && !e.privileged);
   if (not_permitted) return kExitNotPermitted;
   return (dry_run ? result.diagnosis : after).findings.empty() ? kExitOk : kExitProblemsFound;
 }

@@ -63,7 +63,7 @@ int run(const HistoryArgs& args, std::chrono::seconds since) {
     spdlog::error("{}", journal.error().message());
     return kExitInputError;
   }
-  auto records = journal.value().history(std::chrono::system_clock::now() - since);
+  auto records = journal.value().actions().history(std::chrono::system_clock::now() - since);
   if (!records) {
     spdlog::error("{}", records.error().message());
     return kExitInputError;

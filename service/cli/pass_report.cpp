@@ -18,7 +18,7 @@ std::string probe_text(const inspect::HostState& state) {
 
 void print_report(const execute::ActionReport& r, std::ostream& out) {
   out << "  " << std::left << std::setw(24) << printable(r.action) << std::setw(20)
-      << execute::to_string(r.outcome);
+      << journal::to_string(r.outcome);
   if (r.action_row) out << "action " << *r.action_row << "  ";
   out << printable(r.target) << "\n";
   if (!r.detail.empty()) out << "      " << printable(r.detail) << "\n";
@@ -36,7 +36,7 @@ nlohmann::ordered_json report_to_json(const execute::ActionReport& r) {
   nlohmann::ordered_json j;
   j["action"] = r.action;
   j["target"] = r.target;
-  j["outcome"] = execute::to_string(r.outcome);
+  j["outcome"] = journal::to_string(r.outcome);
   j["action_id"] = r.action_row ? nlohmann::ordered_json(*r.action_row) : nlohmann::ordered_json();
   j["duplicate"] = r.duplicate;
   j["detail"] = r.detail;

@@ -66,7 +66,7 @@ int run(const RollbackArgs& args) {
     using util::printable;  // targets and details quote the host
     for (const auto& r : recovered.value())
       std::cout << "Finished first: action " << *r.action_row << " " << printable(r.action) << ": "
-                << execute::to_string(r.outcome) << " (" << printable(r.detail) << ")\n";
+                << journal::to_string(r.outcome) << " (" << printable(r.detail) << ")\n";
     const auto& r = rolled.value();
     std::cout << "Action " << args.action_id << " " << printable(r.action) << " on " << printable(r.target)
               << ": " << printable(r.detail) << "\n";

@@ -37,7 +37,7 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
   EXPECT_DEATH(run_until_crash(param), "");
 
   auto p = process();
-  auto in_flight = p.journal->actions_in_flight().value();
+  auto in_flight = p.journal->actions().in_flight().value();
   ASSERT_EQ(in_flight.size(), 1u) << "the crash left exactly the one action in flight";
   EXPECT_EQ(in_flight[0].action, param.action);
   const auto crashed_row = in_flight[0].id;
@@ -49,15 +49,15 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
   ASSERT_TRUE(pass) << pass.error().message();
   ASSERT_EQ(pass.value().recovered.size(), 1u);
   EXPECT_EQ(pass.value().recovered[0].action_row, crashed_row);
-  EXPECT_EQ(p.journal->find_action(crashed_row).value()->state, param.recovered)
+  EXPECT_EQ(p.journal->actions().find(crashed_row).value()->state, param.recovered)
       << pass.value().recovered[0].detail;
-  EXPECT_TRUE(p.journal->actions_in_flight().value().empty());
+  EXPECT_TRUE(p.journal->actions().in_flight().value().empty());
 
   // Whatever happened, the host ends repaired, and no action succeeded twice on one target.
   EXPECT_TRUE(*p.state->machinekeys_acl->matches_default);
   EXPECT_FALSE(p.state->certificate.info->expired);
   std::map<std::string, int> successes;
-  auto history = p.journal->history({}).value();
+  auto history = p.journal->actions().history({}).value();
   for (const auto& r : history)
     if (r.state == ActionState::kSucceeded) ++successes[r.action];
   for (const auto& [action, n] : successes) EXPECT_EQ(n, 1) << action << " succeeded " << n << " times";
@@ -85,8 +85,11 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(SimRig, RecoveryRefusesAnActionThisHostDoesNotOffer) {
   start_with(break_windows_host);
   auto p = process();
-  auto row = p.journal->record_intent({std::nullopt, "reticulate-splines", "x", "", "k1"}).value().action_row;
-  ASSERT_TRUE(p.journal->record_backup(row, "{}", "{}"));
+  auto row = p.journal->actions()
+                 .record_intent({std::nullopt, "reticulate-splines", "x", "", "k1"})
+                 .value()
+                 .action_row;
+  ASSERT_TRUE(p.journal->actions().record_backup(row, "{}", "{}"));
   auto ctx = p.context();
   auto recovered = recover_in_flight(ctx);
   ASSERT_FALSE(recovered);

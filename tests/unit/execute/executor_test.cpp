@@ -38,7 +38,7 @@ ExecuteResult execute(Process&, const plan::Plan& plan, ExecutorContext ctx,
 }
 
 ActionState state_of(Process& p, std::int64_t row) {
-  return p.journal->find_action(row).value()->state;
+  return p.journal->actions().find(row).value()->state;
 }
 
 class Executor : public SimRig {};
@@ -50,8 +50,8 @@ TEST_F(Executor, RecordsEveryStepAndSucceeds) {
   auto result = execute(p, plan, p.context());
   ASSERT_EQ(result.reports.size(), 2u);
   for (const auto& r : result.reports) {
-    EXPECT_EQ(r.outcome, Outcome::kSucceeded) << r.action << ": " << r.detail;
-    auto record = p.journal->find_action(*r.action_row).value();
+    EXPECT_EQ(r.outcome, ActionState::kSucceeded) << r.action << ": " << r.detail;
+    auto record = p.journal->actions().find(*r.action_row).value();
     ASSERT_TRUE(record);
     EXPECT_EQ(record->state, ActionState::kSucceeded);
     EXPECT_TRUE(record->backup_at && record->applied_at && record->verified_at && record->finished_at);
@@ -71,14 +71,14 @@ TEST_F(Executor, TheSameTriggerTwiceGivesOneAction) {
   // The host breaks again; the same trigger (the same event) must not act a second time.
   p.state->machinekeys_acl->matches_default = false;
   auto second = execute(p, plan, p.context(), "System:4711");
-  ASSERT_EQ(first.reports[0].outcome, Outcome::kSucceeded);
+  ASSERT_EQ(first.reports[0].outcome, ActionState::kSucceeded);
   EXPECT_TRUE(second.reports[0].duplicate);
   EXPECT_EQ(second.reports[0].action_row, first.reports[0].action_row);
   EXPECT_FALSE(*p.state->machinekeys_acl->matches_default) << "the duplicate changed the host";
-  EXPECT_EQ(p.journal->history({}).value().size(), 1u);
+  EXPECT_EQ(p.journal->actions().history({}).value().size(), 1u);
   // A new trigger acts.
   auto third = execute(p, plan, p.context(), "System:4712");
-  EXPECT_EQ(third.reports[0].outcome, Outcome::kSucceeded);
+  EXPECT_EQ(third.reports[0].outcome, ActionState::kSucceeded);
 }
 
 TEST_F(Executor, AVerificationFailureRollsBackToTheExactPriorState) {
@@ -88,12 +88,12 @@ TEST_F(Executor, AVerificationFailureRollsBackToTheExactPriorState) {
   p.faults->apply_without_effect = "repair-machinekeys-acl";
   auto plan = plan_of({"repair-machinekeys-acl", "regenerate-rdp-cert"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context());
-  EXPECT_EQ(result.reports[0].outcome, Outcome::kRolledBack);
+  EXPECT_EQ(result.reports[0].outcome, ActionState::kRolledBack);
   EXPECT_NE(result.reports[0].detail.find("verification failed"), std::string::npos)
       << result.reports[0].detail;
   EXPECT_EQ(state_of(p, *result.reports[0].action_row), ActionState::kRolledBack);
   // The plan stops: the certificate is not regenerated after a failed step.
-  EXPECT_EQ(result.reports[1].outcome, Outcome::kSkipped);
+  EXPECT_EQ(result.reports[1].outcome, ActionState::kSkipped);
   EXPECT_FALSE(result.reports[1].action_row);
   EXPECT_NE(result.reports[1].detail.find("did not succeed"), std::string::npos);
   EXPECT_EQ(snapshot_text(*p.state), broken);
@@ -105,7 +105,7 @@ TEST_F(Executor, AFailedApplyIsRolledBack) {
   p.faults->fail_apply = "regenerate-rdp-cert";
   auto plan = plan_of({"regenerate-rdp-cert"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context());
-  EXPECT_EQ(result.reports[0].outcome, Outcome::kRolledBack);
+  EXPECT_EQ(result.reports[0].outcome, ActionState::kRolledBack);
   EXPECT_NE(result.reports[0].detail.find("injected apply failure"), std::string::npos);
   EXPECT_TRUE(p.state->certificate.info->expired);
 }
@@ -116,7 +116,7 @@ TEST_F(Executor, AnIrreversibleActionThatFailsVerificationIsFailed) {
   p.faults->apply_without_effect = "start-rdp-service";
   auto plan = plan_of({"start-rdp-service"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context());
-  EXPECT_EQ(result.reports[0].outcome, Outcome::kFailed);
+  EXPECT_EQ(result.reports[0].outcome, ActionState::kFailed);
   EXPECT_NE(result.reports[0].detail.find("not reversible"), std::string::npos);
   EXPECT_EQ(state_of(p, *result.reports[0].action_row), ActionState::kFailed);
 }
@@ -127,8 +127,8 @@ TEST_F(Executor, WithoutPrivilegeNothingChangesAndTheJournalSaysWhy) {
   const auto broken = snapshot_text(*p.state);
   auto plan = plan_of({"repair-machinekeys-acl"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context(/*privileged=*/false));
-  EXPECT_EQ(result.reports[0].outcome, Outcome::kPreconditionFailed);
-  auto record = p.journal->find_action(*result.reports[0].action_row).value();
+  EXPECT_EQ(result.reports[0].outcome, ActionState::kPreconditionFailed);
+  auto record = p.journal->actions().find(*result.reports[0].action_row).value();
   EXPECT_EQ(record->state, ActionState::kPreconditionFailed);
   EXPECT_NE(record->reason.find("root"), std::string::npos);
   EXPECT_EQ(snapshot_text(*p.state), broken);
@@ -143,9 +143,9 @@ TEST_F(Executor, AFailedPreconditionChangesNothing) {
   const auto before = snapshot_text(*p.state);
   auto plan = plan_of({"regenerate-rdp-cert"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context());
-  EXPECT_EQ(result.reports[0].outcome, Outcome::kPreconditionFailed);
+  EXPECT_EQ(result.reports[0].outcome, ActionState::kPreconditionFailed);
   EXPECT_NE(result.reports[0].detail.find("CA-issued"), std::string::npos);
-  EXPECT_FALSE(p.journal->find_action(*result.reports[0].action_row).value()->backup_at);
+  EXPECT_FALSE(p.journal->actions().find(*result.reports[0].action_row).value()->backup_at);
   EXPECT_EQ(snapshot_text(*p.state), before);
 }
 
@@ -158,14 +158,14 @@ TEST_F(Executor, ADryRunChecksAndBacksUpButChangesAndRecordsNothing) {
   ctx.dry_run = true;
   auto result = execute(p, plan, ctx);
   for (const auto& r : result.reports) {
-    EXPECT_EQ(r.outcome, Outcome::kWouldApply) << r.action << ": " << r.detail;
+    EXPECT_EQ(r.outcome, ActionState::kWouldApply) << r.action << ": " << r.detail;
     EXPECT_FALSE(r.action_row);
   }
   EXPECT_EQ(snapshot_text(*p.state), broken);
-  EXPECT_TRUE(p.journal->history({}).value().empty());
+  EXPECT_TRUE(p.journal->actions().history({}).value().empty());
   // Unprivileged, the dry run says so for every action.
   ctx.privileged = false;
-  for (const auto& r : execute(p, plan, ctx).reports) EXPECT_EQ(r.outcome, Outcome::kPreconditionFailed);
+  for (const auto& r : execute(p, plan, ctx).reports) EXPECT_EQ(r.outcome, ActionState::kPreconditionFailed);
 }
 
 TEST_F(Executor, RollbackRestoresTheBackupOnceAndRefusesWhatCannotBeUndone) {
@@ -179,7 +179,7 @@ TEST_F(Executor, RollbackRestoresTheBackupOnceAndRefusesWhatCannotBeUndone) {
       plan_of({"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}, p.actions, *p.state);
   auto result = execute(p, plan, p.context());
   for (const auto& r : result.reports)
-    ASSERT_EQ(r.outcome, Outcome::kSucceeded) << r.action << ": " << r.detail;
+    ASSERT_EQ(r.outcome, ActionState::kSucceeded) << r.action << ": " << r.detail;
   auto unprivileged = p.context(false);
   EXPECT_FALSE(rollback_action(unprivileged, *result.reports[1].action_row));
   auto ctx = p.context();
@@ -187,7 +187,7 @@ TEST_F(Executor, RollbackRestoresTheBackupOnceAndRefusesWhatCannotBeUndone) {
   ASSERT_TRUE(rollback_action(ctx, *result.reports[0].action_row));
   EXPECT_EQ(snapshot_text(*p.state), broken);
   EXPECT_EQ(state_of(p, *result.reports[0].action_row), ActionState::kRolledBack);
-  EXPECT_FALSE(p.journal->audit_since({}).value().empty()) << "a rollback's intent is recorded first";
+  EXPECT_FALSE(p.journal->audit().since({}).value().empty()) << "a rollback's intent is recorded first";
 
   auto again = rollback_action(ctx, *result.reports[0].action_row);
   ASSERT_TRUE(again);

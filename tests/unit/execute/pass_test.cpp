@@ -5,12 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "sim_rig.h"
 
 namespace rdpmend::execute::test {
 namespace {
 
 using namespace std::chrono_literals;
+using journal::ActionState;
 
 const ActionReport* report_for(const PassResult& r, const std::string& action) {
   for (const auto& a : r.executed.reports)
@@ -32,16 +35,19 @@ TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
   auto result = p.pass(auto_policy(), privileged());
   ASSERT_TRUE(result) << result.error().message();
   ASSERT_TRUE(result.value().plan_id);
-  for (const auto& r : result.value().executed.reports) EXPECT_EQ(r.outcome, Outcome::kSucceeded) << r.action;
+  for (const auto& r : result.value().executed.reports)
+    EXPECT_EQ(r.outcome, ActionState::kSucceeded) << r.action;
   EXPECT_TRUE(
       diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
           .findings.empty());
-  auto plan = p.journal->find_plan(*result.value().plan_id).value();
+  auto plan = p.journal->plans().find(*result.value().plan_id).value();
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->state, journal::PlanState::kExecuted);
-  EXPECT_EQ(plan->actions.size(), 3u);
-  EXPECT_EQ(p.journal->findings_since({}).value().size(), 2u);
-  EXPECT_TRUE(p.journal->latest_policy_snapshot().value());
+  EXPECT_EQ(std::count_if(plan->plan.actions.begin(), plan->plan.actions.end(),
+                          [](const plan::PlannedAction& a) { return a.chosen(); }),
+            3);
+  EXPECT_EQ(p.journal->observations().findings_since({}).value().size(), 2u);
+  EXPECT_TRUE(p.journal->audit().latest_policy_snapshot().value());
 }
 
 TEST_F(Pass, ObserveReportsAndChangesNothing) {
@@ -51,11 +57,11 @@ TEST_F(Pass, ObserveReportsAndChangesNothing) {
   auto result = p.pass(policy_with({}), privileged());
   ASSERT_TRUE(result);
   for (const auto& r : result.value().executed.reports) {
-    EXPECT_EQ(r.outcome, Outcome::kSkipped);
+    EXPECT_EQ(r.outcome, ActionState::kSkipped);
     EXPECT_NE(r.detail.find("Observe"), std::string::npos);
   }
   EXPECT_EQ(snapshot_text(*p.state), before);
-  EXPECT_TRUE(p.journal->history({}).value().empty());
+  EXPECT_TRUE(p.journal->actions().history({}).value().empty());
 }
 
 TEST_F(Pass, CooldownFromTheJournalHoldsBackARepeat) {
@@ -67,7 +73,7 @@ TEST_F(Pass, CooldownFromTheJournalHoldsBackARepeat) {
   ASSERT_TRUE(again);
   const auto* regen = report_for(again.value(), "regenerate-rdp-cert");
   ASSERT_TRUE(regen);
-  EXPECT_EQ(regen->outcome, Outcome::kSkipped);
+  EXPECT_EQ(regen->outcome, ActionState::kSkipped);
   EXPECT_NE(regen->detail.find("cooldown"), std::string::npos) << regen->detail;
   EXPECT_TRUE(p.state->certificate.info->expired);
 }
@@ -79,9 +85,9 @@ TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
       {{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"MaxActionsPerHour", 1}});
   auto result = p.pass(policy, privileged());
   ASSERT_TRUE(result);
-  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
   const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
-  EXPECT_EQ(regen->outcome, Outcome::kSkipped);
+  EXPECT_EQ(regen->outcome, ActionState::kSkipped);
   EXPECT_NE(regen->detail.find("rate limit"), std::string::npos);
   auto next = p.pass(policy, privileged());  // the hour is not over: the journal's count holds it back
   ASSERT_TRUE(next);
@@ -104,7 +110,7 @@ TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
   ASSERT_TRUE(regen);
   EXPECT_NE(regen->detail.find("circuit breaker"), std::string::npos) << regen->detail;
   bool alert = false;
-  auto audit = p.journal->audit_since({}).value();
+  auto audit = p.journal->audit().since({}).value();
   for (const auto& a : audit) alert = alert || a.kind == "breaker-open";
   EXPECT_TRUE(alert);
 }
@@ -119,7 +125,7 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   ASSERT_TRUE(proposed.value().plan_id);
   EXPECT_EQ(snapshot_text(*p.state), before);
   auto plan_id = *proposed.value().plan_id;
-  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kProposed);
+  EXPECT_EQ(p.journal->plans().find(plan_id).value()->state, journal::PlanState::kProposed);
   auto again = p.pass(policy, privileged());  // the same proposal: the same plan, not a second one
   ASSERT_TRUE(again);
   EXPECT_EQ(again.value().plan_id, plan_id);
@@ -128,10 +134,10 @@ TEST_F(Pass, ApproveModeProposesAndApproveRunsThePlanOnce) {
   options.approved_plan = plan_id;
   auto approved = p.pass(policy, options);
   ASSERT_TRUE(approved) << approved.error().message();
-  EXPECT_EQ(report_for(approved.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
-  EXPECT_EQ(report_for(approved.value(), "regenerate-rdp-cert")->outcome, Outcome::kSucceeded);
-  EXPECT_EQ(p.journal->find_plan(plan_id).value()->state, journal::PlanState::kExecuted);
-  auto history = p.journal->history({}).value();
+  EXPECT_EQ(report_for(approved.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
+  EXPECT_EQ(report_for(approved.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+  EXPECT_EQ(p.journal->plans().find(plan_id).value()->state, journal::PlanState::kExecuted);
+  auto history = p.journal->actions().history({}).value();
   for (const auto& r : history) EXPECT_EQ(r.plan_id, plan_id);
 
   auto twice = p.pass(policy, options);
@@ -148,7 +154,7 @@ TEST_F(Pass, OnlyRunsTheNamedActions) {
   options.only = {"repair-machinekeys-acl"};
   auto result = p.pass(auto_policy(), options);
   ASSERT_TRUE(result);
-  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, Outcome::kSucceeded);
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
   EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->detail, "not selected (--only)");
   EXPECT_TRUE(p.state->certificate.info->expired);
 }

@@ -31,17 +31,17 @@ class JournalTest : public test::JournalFolder {
                                const std::string& action = "repair-rdp-key-acl",
                                const std::string& target = "/etc/xrdp/key.pem",
                                const std::string& finding = "xrdp-key-unreadable") {
-    auto recorded = journal.record_intent(intent(key, action, target, finding));
+    auto recorded = journal.actions().record_intent(intent(key, action, target, finding));
     EXPECT_TRUE(recorded) << recorded.error().message();
     const std::int64_t row = recorded.value().action_row;
     if (outcome == ActionState::kSucceeded || outcome == ActionState::kFailed) {
-      EXPECT_TRUE(journal.record_backup(row, "mode=0600", R"({"mode":"0600"})"));
-      EXPECT_TRUE(journal.record_applied(row));
+      EXPECT_TRUE(journal.actions().record_backup(row, "mode=0600", R"({"mode":"0600"})"));
+      EXPECT_TRUE(journal.actions().record_applied(row));
     }
     if (outcome == ActionState::kSucceeded) {
-      EXPECT_TRUE(journal.record_verified(row, R"({"mode":"0640"})"));
+      EXPECT_TRUE(journal.actions().record_verified(row, R"({"mode":"0640"})"));
     }
-    auto done = journal.record_outcome(row, outcome);
+    auto done = journal.actions().record_outcome(row, outcome);
     EXPECT_TRUE(done) << done.error().message();
     return row;
   }
@@ -76,15 +76,15 @@ TEST_F(JournalTest, ReopeningKeepsTheData) {
   {
     Journal journal = open_journal();
     row = finished_action(journal, "System:42", ActionState::kSucceeded);
-    ASSERT_TRUE(journal.save_bookmark({"System", "<BookmarkList/>"}));
+    ASSERT_TRUE(journal.observations().save_bookmark({"System", "<BookmarkList/>"}));
   }
   Journal journal = open_journal();
-  auto found = journal.find_action(row);
+  auto found = journal.actions().find(row);
   ASSERT_TRUE(found) << found.error().message();
   ASSERT_TRUE(found.value().has_value());
   EXPECT_EQ(found.value()->state, ActionState::kSucceeded);
   EXPECT_EQ(found.value()->backup, "mode=0600");
-  auto bookmark = journal.load_bookmark("System");
+  auto bookmark = journal.observations().load_bookmark("System");
   ASSERT_TRUE(bookmark);
   EXPECT_EQ(bookmark.value(), "<BookmarkList/>");
 }
@@ -105,19 +105,19 @@ TEST_F(JournalTest, IntentIsDurableBeforeAnyOutcome) {
   std::int64_t applied = 0;
   {
     Journal journal = open_journal();
-    auto recorded = journal.record_intent(intent("System:7"));
+    auto recorded = journal.actions().record_intent(intent("System:7"));
     ASSERT_TRUE(recorded);
     intent_only = recorded.value().action_row;
-    auto second =
-        journal.record_intent(intent("finding:rdp-cert-expired", "regenerate-rdp-cert", "listener"));
+    auto second = journal.actions().record_intent(
+        intent("finding:rdp-cert-expired", "regenerate-rdp-cert", "listener"));
     ASSERT_TRUE(second);
     applied = second.value().action_row;
-    ASSERT_TRUE(journal.record_backup(applied, std::string("\0\1cert", 6), "{}"));
-    ASSERT_TRUE(journal.record_applied(applied));
+    ASSERT_TRUE(journal.actions().record_backup(applied, std::string("\0\1cert", 6), "{}"));
+    ASSERT_TRUE(journal.actions().record_applied(applied));
     finished_action(journal, "System:8", ActionState::kSucceeded);
   }  // a restart: the connection goes away without any outcome for the first two
   Journal journal = open_journal();
-  auto in_flight = journal.actions_in_flight();
+  auto in_flight = journal.actions().in_flight();
   ASSERT_TRUE(in_flight) << in_flight.error().message();
   ASSERT_EQ(in_flight.value().size(), 2u);
   EXPECT_EQ(in_flight.value()[0].id, intent_only);
@@ -130,39 +130,39 @@ TEST_F(JournalTest, IntentIsDurableBeforeAnyOutcome) {
 
 TEST_F(JournalTest, SameTriggerTwiceGivesOneAction) {
   Journal journal = open_journal();
-  auto first = journal.record_intent(intent("System:1056"));
-  auto second = journal.record_intent(intent("System:1056"));
+  auto first = journal.actions().record_intent(intent("System:1056"));
+  auto second = journal.actions().record_intent(intent("System:1056"));
   ASSERT_TRUE(first);
   ASSERT_TRUE(second);
   EXPECT_FALSE(first.value().duplicate);
   EXPECT_TRUE(second.value().duplicate);
   EXPECT_EQ(second.value().action_row, first.value().action_row);
-  auto history = journal.history(TimePoint{});
+  auto history = journal.actions().history(TimePoint{});
   ASSERT_TRUE(history);
   EXPECT_EQ(history.value().size(), 1u);
 }
 
 TEST_F(JournalTest, RefusesAnIncompleteIntent) {
   Journal journal = open_journal();
-  auto recorded = journal.record_intent(intent(""));
+  auto recorded = journal.actions().record_intent(intent(""));
   ASSERT_FALSE(recorded);
   EXPECT_THAT(recorded.error().message(), HasSubstr("idempotency key"));
 }
 
 TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
   Journal journal = open_journal();
-  auto recorded = journal.record_intent(intent("System:9"));
+  auto recorded = journal.actions().record_intent(intent("System:9"));
   ASSERT_TRUE(recorded);
   const std::int64_t row = recorded.value().action_row;
   now_ += minutes(1);
-  ASSERT_TRUE(journal.record_backup(row, "backup", R"({"before":1})"));
+  ASSERT_TRUE(journal.actions().record_backup(row, "backup", R"({"before":1})"));
   now_ += minutes(1);
-  ASSERT_TRUE(journal.record_applied(row));
+  ASSERT_TRUE(journal.actions().record_applied(row));
   now_ += minutes(1);
-  ASSERT_TRUE(journal.record_verified(row, R"({"after":1})"));
+  ASSERT_TRUE(journal.actions().record_verified(row, R"({"after":1})"));
   now_ += minutes(1);
-  ASSERT_TRUE(journal.record_outcome(row, ActionState::kSucceeded));
-  auto found = journal.find_action(row);
+  ASSERT_TRUE(journal.actions().record_outcome(row, ActionState::kSucceeded));
+  auto found = journal.actions().find(row);
   ASSERT_TRUE(found && found.value());
   const ActionRecord& a = *found.value();
   EXPECT_EQ(a.action, "repair-rdp-key-acl");
@@ -176,12 +176,12 @@ TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
   EXPECT_EQ(*a.finished_at - a.intent_at, minutes(4));
 
   // A finished action only moves on to rolled-back (the rollback command).
-  EXPECT_FALSE(journal.record_applied(row));
-  auto again = journal.record_outcome(row, ActionState::kFailed, "late");
+  EXPECT_FALSE(journal.actions().record_applied(row));
+  auto again = journal.actions().record_outcome(row, ActionState::kFailed, "late");
   ASSERT_FALSE(again);
   EXPECT_THAT(again.error().message(), HasSubstr("already succeeded"));
-  ASSERT_TRUE(journal.record_outcome(row, ActionState::kRolledBack, "", "rollback requested"));
-  auto rolled = journal.find_action(row);
+  ASSERT_TRUE(journal.actions().record_outcome(row, ActionState::kRolledBack, "", "rollback requested"));
+  auto rolled = journal.actions().find(row);
   ASSERT_TRUE(rolled && rolled.value());
   EXPECT_EQ(rolled.value()->state, ActionState::kRolledBack);
   EXPECT_EQ(rolled.value()->reason, "rollback requested");
@@ -189,19 +189,20 @@ TEST_F(JournalTest, RecordsEveryStepWithItsTime) {
 
 TEST_F(JournalTest, RefusesStepsOutOfOrderOrUnknown) {
   Journal journal = open_journal();
-  auto recorded = journal.record_intent(intent("System:10"));
+  auto recorded = journal.actions().record_intent(intent("System:10"));
   ASSERT_TRUE(recorded);
-  EXPECT_FALSE(journal.record_verified(recorded.value().action_row, "{}"));
-  EXPECT_FALSE(journal.record_outcome(recorded.value().action_row, ActionState::kApplied));
-  auto unknown = journal.record_applied(9999);
+  EXPECT_FALSE(journal.actions().record_verified(recorded.value().action_row, "{}"));
+  EXPECT_FALSE(journal.actions().record_outcome(recorded.value().action_row, ActionState::kApplied));
+  auto unknown = journal.actions().record_applied(9999);
   ASSERT_FALSE(unknown);
   EXPECT_THAT(unknown.error().message(), HasSubstr("no such action"));
-  auto missing = journal.find_action(9999);
+  auto missing = journal.actions().find(9999);
   ASSERT_TRUE(missing);
   EXPECT_FALSE(missing.value().has_value());
-  auto failed = journal.record_outcome(recorded.value().action_row, ActionState::kFailed, "access denied");
+  auto failed =
+      journal.actions().record_outcome(recorded.value().action_row, ActionState::kFailed, "access denied");
   ASSERT_TRUE(failed);
-  auto found = journal.find_action(recorded.value().action_row);
+  auto found = journal.actions().find(recorded.value().action_row);
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->error, "access denied");
 }
@@ -216,17 +217,17 @@ TEST_F(JournalTest, HistoryIsOldestFirstAndStartsAtSince) {
   now_ += hours(1);
   finished_action(journal, "c", ActionState::kSkipped);
 
-  auto all = journal.history(start);
+  auto all = journal.actions().history(start);
   ASSERT_TRUE(all);
   ASSERT_EQ(all.value().size(), 3u);
   EXPECT_EQ(all.value()[0].idempotency_key, "a");
   EXPECT_EQ(all.value()[1].idempotency_key, "b");
   EXPECT_EQ(all.value()[2].idempotency_key, "c");
-  auto later = journal.history(second);
+  auto later = journal.actions().history(second);
   ASSERT_TRUE(later);
   ASSERT_EQ(later.value().size(), 2u);
   EXPECT_EQ(later.value()[0].idempotency_key, "b");
-  auto none = journal.history(now_ + minutes(1));
+  auto none = journal.actions().history(now_ + minutes(1));
   ASSERT_TRUE(none);
   EXPECT_TRUE(none.value().empty());
 }
@@ -239,15 +240,15 @@ TEST_F(JournalTest, CountsActionsThatMayHaveChangedSomethingForTheRateLimit) {
   finished_action(journal, "2", ActionState::kFailed);
   finished_action(journal, "3", ActionState::kSkipped);
   finished_action(journal, "4", ActionState::kPreconditionFailed);
-  ASSERT_TRUE(journal.record_intent(intent("5")));  // in flight counts
-  auto count = journal.count_actions_since(now_ - hours(1));
+  ASSERT_TRUE(journal.actions().record_intent(intent("5")));  // in flight counts
+  auto count = journal.actions().count_actions_since(now_ - hours(1));
   ASSERT_TRUE(count);
   EXPECT_EQ(count.value(), 3);
 }
 
 TEST_F(JournalTest, FindsTheLastChangeForTheCooldown) {
   Journal journal = open_journal();
-  auto none = journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  auto none = journal.actions().last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none.value().has_value());
   finished_action(journal, "1", ActionState::kSucceeded);
@@ -260,7 +261,7 @@ TEST_F(JournalTest, FindsTheLastChangeForTheCooldown) {
   finished_action(journal, "4", ActionState::kSucceeded, "repair-rdp-key-acl", "/other");
   finished_action(journal, "5", ActionState::kPreconditionFailed);  // changed nothing
   finished_action(journal, "6", ActionState::kSkipped);
-  auto last = journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
+  auto last = journal.actions().last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem");
   ASSERT_TRUE(last);
   ASSERT_TRUE(last.value().has_value());
   EXPECT_EQ(*last.value(), failed);
@@ -269,8 +270,8 @@ TEST_F(JournalTest, FindsTheLastChangeForTheCooldown) {
   now_ += minutes(10);
   auto row = finished_action(journal, "7", ActionState::kSucceeded);
   now_ += minutes(5);
-  ASSERT_TRUE(journal.record_outcome(row, ActionState::kRolledBack));
-  EXPECT_EQ(*journal.last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem").value(), now_);
+  ASSERT_TRUE(journal.actions().record_outcome(row, ActionState::kRolledBack));
+  EXPECT_EQ(*journal.actions().last_change("repair-rdp-key-acl", "/etc/xrdp/key.pem").value(), now_);
 }
 
 TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {
@@ -278,7 +279,7 @@ TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {
   auto finding = [&](const std::string& kind) {
     Observations o;
     o.findings.push_back({0, "host", kind, "/etc/xrdp/key.pem", "error", R"({"mode":"0600"})", now_});
-    ASSERT_TRUE(journal.record_observations(o));
+    ASSERT_TRUE(journal.observations().record(o));
   };
   finding("xrdp-key-unreadable");  // before any fix: not a recurrence
   now_ += minutes(1);
@@ -288,33 +289,33 @@ TEST_F(JournalTest, CountsFindingsBackAfterASuccessForTheCircuitBreaker) {
     finding("xrdp-key-unreadable");
   }
   finding("xrdp-cert-key-mismatch");  // another finding
-  auto back = journal.recurrences_after_success("xrdp-key-unreadable", now_ - hours(24));
+  auto back = journal.actions().recurrences_after_success("xrdp-key-unreadable", now_ - hours(24));
   ASSERT_TRUE(back);
   EXPECT_EQ(back.value(), 3);
-  auto recent = journal.recurrences_after_success("xrdp-key-unreadable", now_ - minutes(90));
+  auto recent = journal.actions().recurrences_after_success("xrdp-key-unreadable", now_ - minutes(90));
   ASSERT_TRUE(recent);
   EXPECT_EQ(recent.value(), 0);  // the success itself is outside this window
-  auto other = journal.recurrences_after_success("xrdp-cert-key-mismatch", now_ - hours(24));
+  auto other = journal.actions().recurrences_after_success("xrdp-cert-key-mismatch", now_ - hours(24));
   ASSERT_TRUE(other);
   EXPECT_EQ(other.value(), 0);
 }
 
 TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
   Journal journal = open_journal();
-  auto none = journal.load_bookmark("System");
+  auto none = journal.observations().load_bookmark("System");
   ASSERT_TRUE(none);
   EXPECT_FALSE(none.value().has_value());
   Observations o;
   o.events.push_back({"rdp-cert-create-failed", "System", 2, now_, now_ + minutes(1)});
   o.bookmarks.push_back({"System", "<BookmarkList><Bookmark RecordId='10'/></BookmarkList>"});
-  ASSERT_TRUE(journal.record_observations(o));
+  ASSERT_TRUE(journal.observations().record(o));
   o.events[0] = {"rdp-cert-create-failed", "System", 3, now_ - minutes(5), now_ + minutes(9)};
   o.bookmarks[0].bookmark = "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>";
-  ASSERT_TRUE(journal.record_observations(o));
-  auto bookmark = journal.load_bookmark("System");
+  ASSERT_TRUE(journal.observations().record(o));
+  auto bookmark = journal.observations().load_bookmark("System");
   ASSERT_TRUE(bookmark && bookmark.value());
   EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
-  auto seen = journal.events_seen();
+  auto seen = journal.observations().events_seen();
   ASSERT_TRUE(seen);
   ASSERT_EQ(seen.value().size(), 1u);
   EXPECT_EQ(seen.value()[0].count, 5);
@@ -329,54 +330,54 @@ TEST_F(JournalTest, BookmarksMoveTogetherWithTheObservations) {
     SQLite::Database raw(path_, SQLite::OPEN_READWRITE);
     raw.exec("CREATE TRIGGER no_findings BEFORE INSERT ON findings BEGIN SELECT RAISE(ABORT, 'test'); END");
   }
-  EXPECT_FALSE(journal.record_observations(bad));
-  bookmark = journal.load_bookmark("System");
+  EXPECT_FALSE(journal.observations().record(bad));
+  bookmark = journal.observations().load_bookmark("System");
   ASSERT_TRUE(bookmark && bookmark.value());
   EXPECT_EQ(*bookmark.value(), "<BookmarkList><Bookmark RecordId='20'/></BookmarkList>");
 }
 
 TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   Journal journal = open_journal();
-  Plan plan;
-  plan.mode = "Approve";
-  plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"},
-                  {"restart-rdp-service", "xrdp", ""}};
-  plan.left_out = {{"regenerate-rdp-cert", "listener", "cooldown"}};
-  auto id = journal.save_plan(plan);
+  plan::Plan plan;
+  plan.mode = policy::Mode::kApprove;
+  plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"),
+                  test::left_out_action("regenerate-rdp-cert", "listener", "cooldown"),
+                  test::chosen_action("restart-rdp-service", "xrdp", "")};
+  auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
-  ASSERT_TRUE(journal.set_plan_state(id.value(), PlanState::kApproved));
-  EXPECT_FALSE(journal.set_plan_state(id.value() + 100, PlanState::kApproved));
-  auto found = journal.find_plan(id.value());
+  ASSERT_TRUE(journal.plans().set_state(id.value(), PlanState::kApproved));
+  EXPECT_FALSE(journal.plans().set_state(id.value() + 100, PlanState::kApproved));
+  auto found = journal.plans().find(id.value());
   ASSERT_TRUE(found && found.value());
   EXPECT_EQ(found.value()->state, PlanState::kApproved);
-  EXPECT_EQ(found.value()->mode, "Approve");
+  EXPECT_EQ(found.value()->plan.mode, policy::Mode::kApprove);
   EXPECT_EQ(found.value()->created_at, now_);
-  ASSERT_EQ(found.value()->actions.size(), 2u);
-  EXPECT_EQ(found.value()->actions[1].action, "restart-rdp-service");
-  ASSERT_EQ(found.value()->left_out.size(), 1u);
-  EXPECT_EQ(found.value()->left_out[0].reason, "cooldown");
+  ASSERT_EQ(test::chosen(found.value()->plan).size(), 2u);
+  EXPECT_EQ(test::chosen(found.value()->plan)[1].action, "restart-rdp-service");
+  ASSERT_EQ(test::left_out(found.value()->plan).size(), 1u);
+  EXPECT_EQ(test::left_out(found.value()->plan)[0].reason, "cooldown");
 
   Intent in_plan = intent("plan-key");
   in_plan.plan_id = id.value();
-  auto recorded = journal.record_intent(in_plan);
+  auto recorded = journal.actions().record_intent(in_plan);
   ASSERT_TRUE(recorded);
-  auto action = journal.find_action(recorded.value().action_row);
+  auto action = journal.actions().find(recorded.value().action_row);
   ASSERT_TRUE(action && action.value());
   EXPECT_EQ(action.value()->plan_id, id.value());
   in_plan.plan_id = id.value() + 100;  // no such plan: the foreign key refuses it
   in_plan.idempotency_key = "other";
-  EXPECT_FALSE(journal.record_intent(in_plan));
+  EXPECT_FALSE(journal.actions().record_intent(in_plan));
 }
 
 TEST_F(JournalTest, KeepsPolicySnapshotsAndAuditEntries) {
   Journal journal = open_journal();
-  ASSERT_TRUE(journal.save_policy_snapshot(R"({"Mode":"Observe"})"));
-  ASSERT_TRUE(journal.save_policy_snapshot(R"({"Mode":"Auto"})"));
-  auto latest = journal.latest_policy_snapshot();
+  ASSERT_TRUE(journal.audit().save_policy_snapshot(R"({"Mode":"Observe"})"));
+  ASSERT_TRUE(journal.audit().save_policy_snapshot(R"({"Mode":"Auto"})"));
+  auto latest = journal.audit().latest_policy_snapshot();
   ASSERT_TRUE(latest && latest.value());
   EXPECT_EQ(*latest.value(), R"({"Mode":"Auto"})");
-  ASSERT_TRUE(journal.record_audit("event-gap", "records 10-20 missing on System", R"({"from":10})"));
-  auto audit = journal.audit_since(TimePoint{});
+  ASSERT_TRUE(journal.audit().record("event-gap", "records 10-20 missing on System", R"({"from":10})"));
+  auto audit = journal.audit().since(TimePoint{});
   ASSERT_TRUE(audit);
   ASSERT_EQ(audit.value().size(), 1u);
   EXPECT_EQ(audit.value()[0].kind, "event-gap");
@@ -385,17 +386,17 @@ TEST_F(JournalTest, KeepsPolicySnapshotsAndAuditEntries) {
 TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
   Journal journal = open_journal();
   const std::int64_t old_done = finished_action(journal, "old", ActionState::kSucceeded);
-  auto old_in_flight = journal.record_intent(intent("old-in-flight"));
+  auto old_in_flight = journal.actions().record_intent(intent("old-in-flight"));
   ASSERT_TRUE(old_in_flight);
   Observations o;
   o.events.push_back({"rdp-listener-failed", "System", 1, now_, now_});
   o.findings.push_back({0, "host", "rdp-cert-expired", "", "error", "{}", now_});
-  ASSERT_TRUE(journal.record_observations(o));
-  ASSERT_TRUE(journal.save_policy_snapshot("{}"));
-  ASSERT_TRUE(journal.record_audit("breaker-open", "stopped"));
-  Plan plan;
-  plan.mode = "Auto";
-  ASSERT_TRUE(journal.save_plan(plan));
+  ASSERT_TRUE(journal.observations().record(o));
+  ASSERT_TRUE(journal.audit().save_policy_snapshot("{}"));
+  ASSERT_TRUE(journal.audit().record("breaker-open", "stopped"));
+  plan::Plan plan;
+  plan.mode = policy::Mode::kAuto;
+  ASSERT_TRUE(journal.plans().save(plan, PlanState::kProposed));
 
   now_ += hours(24 * 40);
   const std::int64_t recent = finished_action(journal, "recent", ActionState::kSucceeded);
@@ -408,13 +409,13 @@ TEST_F(JournalTest, PruneForgetsOldRowsButNeverActionsInFlight) {
   EXPECT_EQ(pruned.value().audit, 1);
   EXPECT_EQ(pruned.value().policy_snapshots, 0);  // the latest stays
 
-  auto gone = journal.find_action(old_done);
+  auto gone = journal.actions().find(old_done);
   ASSERT_TRUE(gone);
   EXPECT_FALSE(gone.value().has_value());
-  auto kept = journal.find_action(old_in_flight.value().action_row);
+  auto kept = journal.actions().find(old_in_flight.value().action_row);
   ASSERT_TRUE(kept);
   EXPECT_TRUE(kept.value().has_value());
-  auto kept_recent = journal.find_action(recent);
+  auto kept_recent = journal.actions().find(recent);
   ASSERT_TRUE(kept_recent);
   EXPECT_TRUE(kept_recent.value().has_value());
 }
@@ -452,11 +453,11 @@ TEST_F(JournalTest, LockedDatabaseIsAnErrorNotAnException) {
   Journal journal = open_journal();
   SQLite::Database other(path_, SQLite::OPEN_READWRITE);
   other.exec("BEGIN EXCLUSIVE");
-  auto recorded = journal.record_intent(intent("System:1"));
+  auto recorded = journal.actions().record_intent(intent("System:1"));
   ASSERT_FALSE(recorded);
   EXPECT_THAT(recorded.error().message(), HasSubstr("locked by another connection"));
   other.exec("ROLLBACK");
-  EXPECT_TRUE(journal.record_intent(intent("System:1")));
+  EXPECT_TRUE(journal.actions().record_intent(intent("System:1")));
 }
 
 TEST_F(JournalTest, OpeningAnExclusivelyLockedDatabaseIsAnError) {

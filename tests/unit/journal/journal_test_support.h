@@ -7,10 +7,44 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "journal/journal.h"
+#include "plan/plan.h"
 
 namespace rdpmend::journal::test {
+
+// Planned actions as a proposed plan has them: chosen (awaiting approval) or left out.
+inline plan::PlannedAction chosen_action(std::string action, std::string target, std::string finding) {
+  plan::PlannedAction a;
+  a.action = std::move(action);
+  a.target = std::move(target);
+  if (!finding.empty()) a.findings.push_back(std::move(finding));
+  a.awaits_approval = true;
+  return a;
+}
+
+inline plan::PlannedAction left_out_action(std::string action, std::string target, std::string reason) {
+  plan::PlannedAction a;
+  a.action = std::move(action);
+  a.target = std::move(target);
+  a.reason = std::move(reason);
+  return a;
+}
+
+inline std::vector<plan::PlannedAction> chosen(const plan::Plan& plan) {
+  std::vector<plan::PlannedAction> actions;
+  for (const auto& a : plan.actions)
+    if (a.chosen()) actions.push_back(a);
+  return actions;
+}
+
+inline std::vector<plan::PlannedAction> left_out(const plan::Plan& plan) {
+  std::vector<plan::PlannedAction> actions;
+  for (const auto& a : plan.actions)
+    if (!a.chosen()) actions.push_back(a);
+  return actions;
+}
 
 class JournalFolder : public ::testing::Test {
  protected:

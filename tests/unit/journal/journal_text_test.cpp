@@ -12,18 +12,18 @@ using JournalTextTest = test::JournalFolder;
 
 TEST_F(JournalTextTest, SavesAPlanWhoseTextIsNotUtf8WithReplacementCharacters) {
   Journal journal = open_journal();
-  Plan plan;
-  plan.mode = "Approve";
-  plan.actions = {{"repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"}};
-  plan.left_out = {{"restart-rdp-service", "xrdp", "cooldown \xC0\xAF"}};
-  auto id = journal.save_plan(plan);
+  plan::Plan plan;
+  plan.mode = policy::Mode::kApprove;
+  plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"),
+                  test::left_out_action("restart-rdp-service", "xrdp", "cooldown \xC0\xAF")};
+  auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
-  auto found = journal.find_plan(id.value());
+  auto found = journal.plans().find(id.value());
   ASSERT_TRUE(found && found.value());
-  ASSERT_EQ(found.value()->actions.size(), 1u);
-  EXPECT_EQ(found.value()->actions[0].target, "/etc/xrdp/k\xEF\xBF\xBDy.pem");
-  ASSERT_EQ(found.value()->left_out.size(), 1u);
-  EXPECT_EQ(found.value()->left_out[0].reason, "cooldown \xEF\xBF\xBD\xEF\xBF\xBD");
+  ASSERT_EQ(test::chosen(found.value()->plan).size(), 1u);
+  EXPECT_EQ(test::chosen(found.value()->plan)[0].target, "/etc/xrdp/k\xEF\xBF\xBDy.pem");
+  ASSERT_EQ(test::left_out(found.value()->plan).size(), 1u);
+  EXPECT_EQ(test::left_out(found.value()->plan)[0].reason, "cooldown \xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST_F(JournalFileProtectionTest, CreatesTheDatabaseAndItsCompanionsOwnerOnly) {
   const mode_t old_umask = umask(0);  // even a permissive umask gives 0600
   Journal journal = open_journal();
   umask(old_umask);
-  ASSERT_TRUE(journal.record_intent({std::nullopt, "start-rdp-service", "xrdp", "", "k"}));
+  ASSERT_TRUE(journal.actions().record_intent({std::nullopt, "start-rdp-service", "xrdp", "", "k"}));
   EXPECT_EQ(mode_of(path_), 0600u);
   for (const char* suffix : {"-wal", "-shm"}) {
     if (access((path_ + suffix).c_str(), F_OK) == 0) {
@@ -96,7 +96,8 @@ TEST_F(JournalFileProtectionTest, IntentSurvivesAProcessKilledRightAfterIt) {
   if (child == 0) {
     auto journal = Journal::open(path_, options());
     if (!journal) _exit(2);
-    if (!journal.value().record_intent({std::nullopt, "restart-rdp-service", "xrdp", "", "crash"})) _exit(3);
+    if (!journal.value().actions().record_intent({std::nullopt, "restart-rdp-service", "xrdp", "", "crash"}))
+      _exit(3);
     kill(getpid(), SIGKILL);
     _exit(4);
   }
@@ -104,7 +105,7 @@ TEST_F(JournalFileProtectionTest, IntentSurvivesAProcessKilledRightAfterIt) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status)) << "the child exited with " << WEXITSTATUS(status);
   Journal journal = open_journal();
-  auto in_flight = journal.actions_in_flight();
+  auto in_flight = journal.actions().in_flight();
   ASSERT_TRUE(in_flight) << in_flight.error().message();
   ASSERT_EQ(in_flight.value().size(), 1u);
   EXPECT_EQ(in_flight.value()[0].idempotency_key, "crash");

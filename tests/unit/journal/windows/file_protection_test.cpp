@@ -21,7 +21,7 @@ class JournalFileProtectionTest : public test::JournalFolder {};
 
 TEST_F(JournalFileProtectionTest, CreatesTheDatabase) {
   Journal journal = open_journal();
-  ASSERT_TRUE(journal.record_intent({std::nullopt, "start-rdp-service", "TermService", "", "k"}));
+  ASSERT_TRUE(journal.actions().record_intent({std::nullopt, "start-rdp-service", "TermService", "", "k"}));
   EXPECT_NE(GetFileAttributesW(win::widen(path_).c_str()), INVALID_FILE_ATTRIBUTES);
 }
 

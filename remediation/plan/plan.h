@@ -1,0 +1,30 @@
+#pragma once
+// A plan: the actions one pass considered, in order, each to run now, awaiting approval, or left out with
+// the reason. Plain data: the planner makes it (planner.h), the executor runs it (execute/), the journal
+// keeps it (journal/plans.h), so it depends on nothing but the policy's Mode.
+
+#include <string>
+#include <vector>
+
+#include "policy.h"  // policies/: the effective policy
+
+namespace rdpmend::plan {
+
+struct PlannedAction {
+  std::string action;
+  std::string target;
+  std::vector<std::string> findings;  // what it fixes
+  bool run = false;
+  bool awaits_approval = false;  // Mode Approve: would run once approved
+  std::string reason;            // why it does not run now
+
+  // Chosen by the plan: it runs, or it will once approved. The others are left out.
+  bool chosen() const { return run || awaits_approval; }
+};
+
+struct Plan {
+  policy::Mode mode = policy::Mode::kObserve;
+  std::vector<PlannedAction> actions;
+};
+
+}  // namespace rdpmend::plan
