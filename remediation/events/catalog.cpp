@@ -11,6 +11,8 @@
 
 #include "catalog/detection_catalog_data.h"
 #include "util/encoding.h"
+#include "util/json_condition.h"
+#include "util/strict_json.h"
 
 namespace rdpmend::events {
 
@@ -35,6 +37,14 @@ std::optional<Severity> parse_severity(std::string_view name) {
   for (Severity s : {Severity::kInfo, Severity::kWarning, Severity::kError, Severity::kCritical})
     if (severity_name(s) == name) return s;
   return std::nullopt;
+}
+
+Severity severity_at(const nlohmann::json& object, const char* key, const std::string& where) {
+  std::string name = util::string_at(object, key, where);
+  auto parsed = parse_severity(name);
+  if (!parsed)
+    throw util::JsonFailure{where, "severity '" + name + "' is not info, warning, error or critical"};
+  return *parsed;
 }
 
 const SymptomDefinition* Catalog::symptom(std::string_view id) const {
@@ -86,17 +96,7 @@ std::optional<std::string> field_value(const Event& event, std::string_view fiel
 
 namespace {
 
-bool holds(const Condition& c, const Event& event) {
-  switch (c.op) {
-    case Condition::Op::kAll:
-      return std::all_of(c.children.begin(), c.children.end(),
-                         [&](const Condition& k) { return holds(k, event); });
-    case Condition::Op::kAny:
-      return std::any_of(c.children.begin(), c.children.end(),
-                         [&](const Condition& k) { return holds(k, event); });
-    default:
-      break;
-  }
+bool leaf_holds(const Condition& c, const Event& event) {
   auto raw = field_value(event, c.field);
   if (!raw) return c.op == Condition::Op::kNotIn;
   auto equal = [&](const std::string& v) { return util::equals_lowered(*raw, v); };
@@ -121,120 +121,70 @@ bool in_list(const std::vector<std::string>& list, const std::string& value) {
                      [&](const std::string& v) { return util::equals_lowered(value, v); });
 }
 
-// --- parsing, strict: every object is checked for unknown keys and types ---
+// --- parsing, strict (util/strict_json.h): every object is checked for unknown keys and types ---
 
-struct ParseFailure {
-  std::string where;
-  std::string message;
-};
+using util::check_keys;
+using util::json_item_path;
+using util::JsonFailure;
+using util::string_at;
 
-void check_keys(const json& object, const std::string& where, std::initializer_list<const char*> allowed) {
-  if (!object.is_object()) throw ParseFailure{where, "must be an object"};
-  for (const auto& item : object.items()) {
-    const std::string& key = item.key();
-    if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
-      throw ParseFailure{where, "unknown key '" + key + "'"};
-  }
-}
-
-std::string get_string(const json& object, const char* key, const std::string& where, bool required = true) {
-  auto it = object.find(key);
-  if (it == object.end()) {
-    if (required) throw ParseFailure{where, std::string("missing '") + key + "'"};
-    return {};
-  }
-  if (!it->is_string()) throw ParseFailure{where, std::string("'") + key + "' must be a string"};
-  return it->get<std::string>();
-}
-
-std::vector<std::string> get_strings(const json& object, const char* key, const std::string& where,
-                                     bool lower) {
-  std::vector<std::string> out;
-  auto it = object.find(key);
-  if (it == object.end()) return out;
-  if (!it->is_array()) throw ParseFailure{where, std::string("'") + key + "' must be a list of strings"};
-  for (const auto& v : *it) {
-    if (!v.is_string()) throw ParseFailure{where, std::string("'") + key + "' must be a list of strings"};
-    out.push_back(lower ? to_lower_ascii(v.get<std::string>()) : v.get<std::string>());
-  }
+std::vector<std::string> lowered_strings_at(const json& object, const char* key, const std::string& where) {
+  auto out = util::strings_at(object, key, where);
+  for (auto& v : out) v = to_lower_ascii(v);
   return out;
 }
 
-Condition parse_condition(const json& j, const std::string& where) {
-  check_keys(j, where, {"field", "equals", "in", "not_in", "contains", "starts_with", "all", "any"});
-  Condition c;
-  int ops = 0;
-  for (const char* group : {"all", "any"}) {
-    if (!j.contains(group)) continue;
-    ++ops;
-    c.op = std::string_view(group) == "all" ? Condition::Op::kAll : Condition::Op::kAny;
-    if (!j[group].is_array() || j[group].empty())
-      throw ParseFailure{where, std::string("'") + group + "' must be a non-empty list"};
-    int i = 0;
-    for (const auto& k : j[group])
-      c.children.push_back(parse_condition(k, where + "." + group + "[" + std::to_string(i++) + "]"));
-  }
-  struct Single {
-    const char* key;
-    Condition::Op op;
-  };
-  for (auto [key, op] :
-       {Single{"equals", Condition::Op::kEquals}, Single{"contains", Condition::Op::kContains},
-        Single{"starts_with", Condition::Op::kStartsWith}}) {
-    if (!j.contains(key)) continue;
-    ++ops;
-    c.op = op;
-    c.values = {to_lower_ascii(get_string(j, key, where))};
-  }
-  for (auto [key, op] : {Single{"in", Condition::Op::kIn}, Single{"not_in", Condition::Op::kNotIn}}) {
-    if (!j.contains(key)) continue;
-    ++ops;
-    c.op = op;
-    c.values = get_strings(j, key, where, true);
-    if (c.values.empty()) throw ParseFailure{where, std::string("'") + key + "' must not be empty"};
-  }
-  if (ops != 1)
-    throw ParseFailure{
-        where, "a condition needs exactly one of equals, in, not_in, contains, starts_with, all, any"};
-  bool group = c.op == Condition::Op::kAll || c.op == Condition::Op::kAny;
-  if (group && j.contains("field")) throw ParseFailure{where, "'all'/'any' take no 'field'"};
-  if (!group) c.field = get_string(j, "field", where);
-  return c;
+// Values compare without ASCII case, so they are lowered once here.
+void read_string_operand(const json& j, const char* key, const std::string& where, Condition& c) {
+  c.values = {to_lower_ascii(string_at(j, key, where))};
 }
+
+void read_list_operand(const json& j, const char* key, const std::string& where, Condition& c) {
+  c.values = lowered_strings_at(j, key, where);
+  if (c.values.empty()) throw JsonFailure{where, std::string("'") + key + "' must not be empty"};
+}
+
+const util::ConditionGrammar<Condition> kConditionGrammar{
+    "field",
+    &Condition::field,
+    {{"equals", Condition::Op::kEquals, read_string_operand},
+     {"contains", Condition::Op::kContains, read_string_operand},
+     {"starts_with", Condition::Op::kStartsWith, read_string_operand},
+     {"in", Condition::Op::kIn, read_list_operand},
+     {"not_in", Condition::Op::kNotIn, read_list_operand}},
+    "equals, in, not_in, contains, starts_with",
+};
 
 Matcher parse_matcher(const json& j, const std::string& where) {
   Matcher m;
-  m.channels = get_strings(j, "channels", where, true);
-  m.providers = get_strings(j, "providers", where, true);
-  if (m.channels.empty()) throw ParseFailure{where, "'channels' must name at least one channel"};
-  if (m.providers.empty()) throw ParseFailure{where, "'providers' must name at least one provider"};
-  if (auto it = j.find("event_ids"); it != j.end()) {
-    if (!it->is_array()) throw ParseFailure{where, "'event_ids' must be a list of numbers"};
-    for (const auto& v : *it) {
+  m.channels = lowered_strings_at(j, "channels", where);
+  m.providers = lowered_strings_at(j, "providers", where);
+  if (m.channels.empty()) throw JsonFailure{where, "'channels' must name at least one channel"};
+  if (m.providers.empty()) throw JsonFailure{where, "'providers' must name at least one provider"};
+  if (const auto* ids = util::optional_list_at(j, "event_ids", where, "numbers")) {
+    for (const auto& v : *ids) {
       if (!v.is_number_unsigned() || v.get<std::uint64_t>() > 0xFFFF)
-        throw ParseFailure{where, "'event_ids' must hold numbers 0-65535"};
+        throw JsonFailure{where, "'event_ids' must hold numbers 0-65535"};
       m.event_ids.push_back(static_cast<std::uint16_t>(v.get<std::uint64_t>()));
     }
   }
-  if (auto it = j.find("where"); it != j.end()) {
-    if (!it->is_array()) throw ParseFailure{where, "'where' must be a list of conditions"};
-    int i = 0;
-    for (const auto& c : *it)
-      m.where.push_back(parse_condition(c, where + ".where[" + std::to_string(i++) + "]"));
+  if (const auto* conditions = util::optional_list_at(j, "where", where, "conditions")) {
+    std::size_t i = 0;
+    for (const auto& c : *conditions)
+      m.where.push_back(util::parse_condition(c, json_item_path(where, "where", i++), kConditionGrammar));
   }
   if (m.event_ids.empty() && m.where.empty())
-    throw ParseFailure{where, "a rule needs event_ids or conditions"};
-  if (auto it = j.find("details"); it != j.end()) {
-    if (!it->is_array()) throw ParseFailure{where, "'details' must be a list"};
-    int i = 0;
-    for (const auto& d : *it) {
-      std::string w = where + ".details[" + std::to_string(i++) + "]";
+    throw JsonFailure{where, "a rule needs event_ids or conditions"};
+  if (const auto* details = util::optional_list_at(j, "details", where)) {
+    std::size_t i = 0;
+    for (const auto& d : *details) {
+      std::string w = json_item_path(where, "details", i++);
       check_keys(d, w, {"field", "label", "decode"});
-      DetailSpec spec{get_string(d, "field", w), get_string(d, "label", w),
-                      get_string(d, "decode", w, false)};
+      DetailSpec spec{string_at(d, "field", w), string_at(d, "label", w),
+                      util::optional_string_at(d, "decode", w)};
       if (!spec.decode.empty() && spec.decode != "disconnect-reason" &&
           spec.decode != "extended-disconnect-reason" && spec.decode != "termservice-cert-event")
-        throw ParseFailure{w, "unknown decode '" + spec.decode + "'"};
+        throw JsonFailure{w, "unknown decode '" + spec.decode + "'"};
       m.details.push_back(std::move(spec));
     }
   }
@@ -243,53 +193,44 @@ Matcher parse_matcher(const json& j, const std::string& where) {
 
 Catalog parse_catalog_json(const json& root) {
   check_keys(root, "catalog", {"version", "symptoms", "rules", "context"});
-  if (!root.contains("version") || root["version"] != 1) throw ParseFailure{"catalog", "'version' must be 1"};
+  util::check_version(root, "catalog", 1);
   Catalog catalog;
   std::set<std::string> ids;
-  if (!root.contains("symptoms") || !root["symptoms"].is_array())
-    throw ParseFailure{"catalog", "'symptoms' must be a list"};
-  int i = 0;
-  for (const auto& s : root["symptoms"]) {
-    std::string where = "symptoms[" + std::to_string(i++) + "]";
+  std::size_t i = 0;
+  for (const auto& s : util::list_at(root, "symptoms", "catalog")) {
+    std::string where = json_item_path("", "symptoms", i++);
     check_keys(s, where, {"id", "severity", "remediable", "summary", "doc"});
     SymptomDefinition def;
-    def.id = get_string(s, "id", where);
+    def.id = string_at(s, "id", where);
     if (def.id.empty() || !std::all_of(def.id.begin(), def.id.end(), [](char c) {
           return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         }))
-      throw ParseFailure{where, "id '" + def.id + "' is not kebab-case"};
-    if (!ids.insert(def.id).second) throw ParseFailure{where, "duplicate id '" + def.id + "'"};
-    std::string severity = get_string(s, "severity", where);
-    auto parsed = parse_severity(severity);
-    if (!parsed)
-      throw ParseFailure{where, "severity '" + severity + "' is not info, warning, error or critical"};
-    def.severity = *parsed;
+      throw JsonFailure{where, "id '" + def.id + "' is not kebab-case"};
+    if (!ids.insert(def.id).second) throw JsonFailure{where, "duplicate id '" + def.id + "'"};
+    def.severity = severity_at(s, "severity", where);
     if (s.contains("remediable")) {
-      if (!s["remediable"].is_boolean()) throw ParseFailure{where, "'remediable' must be true or false"};
+      if (!s["remediable"].is_boolean()) throw JsonFailure{where, "'remediable' must be true or false"};
       def.remediable = s["remediable"].get<bool>();
     }
-    def.summary = get_string(s, "summary", where);
-    def.doc = get_string(s, "doc", where, false);
+    def.summary = string_at(s, "summary", where);
+    def.doc = util::optional_string_at(s, "doc", where);
     catalog.symptoms.push_back(std::move(def));
   }
-  if (!root.contains("rules") || !root["rules"].is_array())
-    throw ParseFailure{"catalog", "'rules' must be a list"};
   i = 0;
-  for (const auto& r : root["rules"]) {
-    std::string where = "rules[" + std::to_string(i++) + "]";
+  for (const auto& r : util::list_at(root, "rules", "catalog")) {
+    std::string where = json_item_path("", "rules", i++);
     check_keys(r, where, {"symptom", "channels", "providers", "event_ids", "where", "details"});
-    DetectionRule rule{get_string(r, "symptom", where), parse_matcher(r, where)};
-    if (!ids.count(rule.symptom)) throw ParseFailure{where, "symptom '" + rule.symptom + "' is not defined"};
+    DetectionRule rule{string_at(r, "symptom", where), parse_matcher(r, where)};
+    if (!ids.count(rule.symptom)) throw JsonFailure{where, "symptom '" + rule.symptom + "' is not defined"};
     catalog.rules.push_back(std::move(rule));
   }
   i = 0;
-  if (root.contains("context")) {
-    if (!root["context"].is_array()) throw ParseFailure{"catalog", "'context' must be a list"};
-    for (const auto& r : root["context"]) {
-      std::string where = "context[" + std::to_string(i++) + "]";
+  if (const auto* context = util::optional_list_at(root, "context", "catalog")) {
+    for (const auto& r : *context) {
+      std::string where = json_item_path("", "context", i++);
       check_keys(r, where, {"label", "summary", "channels", "providers", "event_ids", "where", "details"});
       catalog.context.push_back(
-          {get_string(r, "label", where), get_string(r, "summary", where), parse_matcher(r, where)});
+          {string_at(r, "label", where), string_at(r, "summary", where), parse_matcher(r, where)});
     }
   }
   return catalog;
@@ -304,17 +245,13 @@ bool Matcher::matches(const Event& event) const {
   if (!in_list(providers, event.provider_name) &&
       (event.event_source_name.empty() || !in_list(providers, event.event_source_name)))
     return false;
-  return std::all_of(where.begin(), where.end(), [&](const Condition& c) { return holds(c, event); });
+  auto leaf = [&](const Condition& c) { return leaf_holds(c, event); };
+  return std::all_of(where.begin(), where.end(),
+                     [&](const Condition& c) { return util::condition_holds(c, leaf); });
 }
 
 Result<Catalog> parse_catalog(std::string_view json_text, const std::string& origin) {
-  json root = json::parse(json_text.begin(), json_text.end(), nullptr, /*allow_exceptions=*/false);
-  if (root.is_discarded()) return Error{"load detection catalog", origin, "not valid JSON"};
-  try {
-    return parse_catalog_json(root);
-  } catch (const ParseFailure& f) {
-    return Error{"load detection catalog", origin, f.where + ": " + f.message};
-  }
+  return util::read_strict_json<Catalog>(json_text, "load detection catalog", origin, parse_catalog_json);
 }
 
 Result<Catalog> load_catalog_file(const std::filesystem::path& path) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "common/result.h"
 #include "events/event.h"
 
@@ -19,6 +21,9 @@ enum class Severity { kInfo, kWarning, kError, kCritical };
 std::string_view severity_name(Severity s);
 // The inverse of severity_name; nullopt for any other text.
 std::optional<Severity> parse_severity(std::string_view name);
+// The severity named at `key` of a catalog object (either catalog's); util::JsonFailure (util/strict_json.h)
+// when it is missing or not a severity.
+Severity severity_at(const nlohmann::json& object, const char* key, const std::string& where);
 
 struct SymptomDefinition {
   std::string id;

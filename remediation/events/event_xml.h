@@ -3,6 +3,7 @@
 // "Save as XML" (<Events> root), one event per file, in UTF-8 or UTF-16. The file is streamed and cut
 // into single <Event> elements, each parsed on its own, so memory stays bounded by the largest allowed
 // event and a bad event costs only itself: its error names the file, line and column, and reading goes on.
+// Each element is parsed by parse_event_element (event_element.h).
 
 #include <cstdint>
 #include <filesystem>
@@ -10,14 +11,11 @@
 #include <istream>
 #include <string>
 #include <string_view>
-#include <variant>
 
 #include "common/result.h"
 #include "events/event.h"
 
 namespace rdpmend::events {
-
-inline constexpr std::string_view kEventNamespace = "http://schemas.microsoft.com/win/2004/08/events/event";
 
 enum class ReadErrorKind { kInput, kAccessDenied, kUnsupported };
 
@@ -49,14 +47,5 @@ ReadStats read_event_xml(std::istream& in, const std::string& source, const Even
 
 ReadStats read_event_xml_file(const std::filesystem::path& path, const EventCallback& on_event,
                               const ErrorCallback& on_error, const XmlReadOptions& options = {});
-
-// Parses one <Event> element (UTF-8). `inherited_namespace` is the default namespace declared by an
-// enclosing <Events> element, if any. Errors carry an offset into `xml`.
-struct FragmentError {
-  std::size_t offset = 0;
-  std::string message;
-};
-using FragmentResult = std::variant<Event, FragmentError>;
-FragmentResult parse_event_element(std::string_view xml, std::string_view inherited_namespace = {});
 
 }  // namespace rdpmend::events

@@ -1,15 +1,12 @@
 #include "evtx/event_builder.h"
 
-#include <charconv>
 #include <cstring>
 #include <initializer_list>
-#include <tuple>
 
+#include "events/assemble_event.h"
 #include "events/event_time.h"
-#include "events/event_xml.h"
 #include "evtx/binxml_values.h"
 #include "evtx/byte_cursor.h"
-#include "util/encoding.h"
 
 namespace rdpmend::events::evtx {
 namespace {
@@ -49,23 +46,6 @@ void normalize_attribute(std::string& text) {
     if (c == '\n' || c == '\t') c = ' ';
 }
 
-// The number rules of parse_event_element: surrounding whitespace allowed, "0x" before hex, all of it a
-// number in range.
-template <typename T>
-bool parse_number(std::string_view text, T& out, int base = 10) {
-  while (!text.empty() && is_xml_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_xml_space(text.back())) text.remove_suffix(1);
-  if (base == 16 && text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
-    text.remove_prefix(2);
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out, base);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::string not_a_number(const char* what, std::string_view text) {
-  return std::string(what) + " '" + std::string(text.substr(0, 40)) + "' is not a number in range";
-}
-
 }  // namespace
 
 EventBuilder::EventBuilder() : frames_(kMaxFrames) {}
@@ -92,8 +72,7 @@ void EventBuilder::reset(std::uint64_t header_record_id) {
   event_data_.clear();
   user_data_.clear();
   any_named_ = any_unnamed_ = false;
-  binary_.clear();
-  binary_error_.clear();
+  binary_ = {};
   user_data_element_.clear();
   message_.clear();
 }
@@ -520,8 +499,7 @@ void EventBuilder::drop(Frame& f) {
     case Role::kEventData:
       event_data_seen_ = false;
       any_named_ = any_unnamed_ = false;
-      binary_.clear();
-      binary_error_.clear();
+      binary_ = {};
       break;
     case Role::kUserData:
       user_data_seen_ = false;
@@ -596,13 +574,10 @@ void EventBuilder::complete(Frame& f) {
       break;
     }
     case Role::kBinary:
-      if (f.value_bytes) {
-        binary_.assign(f.bytes.begin(), f.bytes.end());
-      } else if (auto bytes = util::decode_hex_or_base64(f.value)) {
-        binary_ = std::move(*bytes);
-      } else if (binary_error_.empty()) {
-        binary_error_ = "<Binary> is neither hexadecimal nor Base64";
-      }
+      if (f.value_bytes)
+        add_binary_bytes(binary_, f.bytes);
+      else
+        add_binary_text(binary_, f.value, 0);
       break;
     case Role::kUserDataNode:
       if (f.has_child) break;  // its leaves are the fields
@@ -627,90 +602,59 @@ bool EventBuilder::finish(Event& ev, std::string& error) {
   if (overflow_)
     return fail("the record expands to more than " + std::to_string(kMaxTextBytes) + " bytes of text");
   if (unbalanced_ || depth_ != 0) return fail("malformed BinXML: element starts and ends do not match");
-  if (!root_is_event_) return fail("expected an <Event> element");
-  const Slot& xmlns = slots_[kSlotXmlns];
-  if (xmlns.present && !xmlns.text.empty() && xmlns.text != kEventNamespace)
-    return fail("wrong namespace '" + xmlns.text.substr(0, 200) + "' (expected " +
-                std::string(kEventNamespace) + ")");
-  if (!system_seen_) return fail("no <System> element");
-  auto seen = [&](Role role) {
-    return (system_seen_mask_ >> (static_cast<int>(role) - static_cast<int>(Role::kProvider))) & 1u;
-  };
   auto text_of = [&](Role role) -> std::string& {
     return system_text_[static_cast<int>(role) - static_cast<int>(Role::kProvider)];
   };
-  if (!seen(Role::kProvider)) return fail("no <Provider> element");
-  ev.provider_name = std::move(slots_[kSlotProviderName].text);
-  ev.provider_guid = std::move(slots_[kSlotProviderGuid].text);
-  ev.event_source_name = std::move(slots_[kSlotEventSourceName].text);
-  if (ev.provider_name.empty() && !ev.event_source_name.empty()) ev.provider_name = ev.event_source_name;
-  if (ev.provider_name.empty()) return fail("<Provider> has no Name");
-
-  if (!seen(Role::kEventID)) return fail("no <EventID> element");
-  std::uint32_t raw_id = 0;
-  if (!parse_number(text_of(Role::kEventID), raw_id))
-    return fail(not_a_number("EventID", text_of(Role::kEventID)));
-  const Slot& qualifiers = slots_[kSlotQualifiers];
-  if (qualifiers.present && !qualifiers.text.empty()) {
-    std::uint16_t q = 0;
-    if (!parse_number(qualifiers.text, q)) return fail(not_a_number("Qualifiers", qualifiers.text));
-    ev.qualifiers = q;
-  }
-  ev.event_id = static_cast<std::uint16_t>(raw_id & 0xFFFF);
-  if (!ev.qualifiers && raw_id > 0xFFFF) ev.qualifiers = static_cast<std::uint16_t>(raw_id >> 16);
-
-  auto read_small = [&](Role role, const char* what, auto& out) {
-    const std::string& text = text_of(role);
-    return text.empty() || parse_number(text, out) ? std::string() : not_a_number(what, text);
+  auto seen = [&](Role role) {
+    return (system_seen_mask_ >> (static_cast<int>(role) - static_cast<int>(Role::kProvider))) & 1u;
   };
-  for (auto problem :
-       {read_small(Role::kVersion, "Version", ev.version), read_small(Role::kLevel, "Level", ev.level),
-        read_small(Role::kTask, "Task", ev.task), read_small(Role::kOpcode, "Opcode", ev.opcode)})
-    if (!problem.empty()) return fail(problem);
-  if (const std::string& kw = text_of(Role::kKeywords); !kw.empty() && !parse_number(kw, ev.keywords, 16))
-    return fail("Keywords '" + kw.substr(0, 40) + "' is not a hexadecimal number");
+  auto slot = [&](SlotId id) { return RawText{std::move(slots_[id].text), 0}; };
+  auto system_text = [&](Role role) { return RawText{std::move(text_of(role)), 0}; };
+  RawEventFields raw;
+  raw.root_is_event = root_is_event_;
+  if (slots_[kSlotXmlns].present) raw.event_namespace = std::move(slots_[kSlotXmlns].text);
+  if (system_seen_) raw.system = 0;
+  if (seen(Role::kProvider)) raw.provider = 0;
+  raw.provider_name = slot(kSlotProviderName);
+  raw.provider_guid = std::move(slots_[kSlotProviderGuid].text);
+  raw.event_source_name = std::move(slots_[kSlotEventSourceName].text);
+  if (seen(Role::kEventID)) raw.event_id_element = 0;
+  raw.event_id = system_text(Role::kEventID);
+  if (slots_[kSlotQualifiers].present) raw.qualifiers = slot(kSlotQualifiers);
+  raw.version = system_text(Role::kVersion);
+  raw.level = system_text(Role::kLevel);
+  raw.task = system_text(Role::kTask);
+  raw.opcode = system_text(Role::kOpcode);
+  raw.keywords = system_text(Role::kKeywords);
   if (seen(Role::kTimeCreated)) {
-    const Slot& t = slots_[kSlotSystemTime];
-    if (t.filetime) {
-      ev.time_created = filetime_to_time(*t.filetime);
-    } else if (!t.text.empty()) {
-      ev.time_created = parse_event_time(t.text);
-      if (!ev.time_created)
-        return fail("TimeCreated/@SystemTime '" + t.text.substr(0, 60) + "' is not a UTC time");
-    }
+    if (const auto& filetime = slots_[kSlotSystemTime].filetime)
+      raw.system_time_value = filetime_to_time(*filetime);
+    else
+      raw.system_time = slot(kSlotSystemTime);
   }
-  // EvtRender always shows EventRecordID (it is the record header's id); a record whose template lacks it
-  // still has the header's.
-  if (const std::string& id = text_of(Role::kEventRecordID); !id.empty()) {
-    if (!parse_number(id, ev.record_id)) return fail(not_a_number("EventRecordID", id));
-  } else {
-    ev.record_id = header_record_id_;
-  }
-  ev.activity_id = std::move(slots_[kSlotActivityId].text);
-  for (auto [slot, what, out] : {std::tuple{kSlotProcessId, "ProcessID", &ev.process_id},
-                                 std::tuple{kSlotThreadId, "ThreadID", &ev.thread_id}}) {
-    const Slot& s = slots_[slot];
-    if (!s.present || s.text.empty()) continue;
-    std::uint32_t v = 0;
-    if (!parse_number(s.text, v)) return fail(not_a_number(what, s.text));
-    *out = v;
-  }
-  ev.channel = std::move(text_of(Role::kChannel));
-  ev.computer = std::move(text_of(Role::kComputer));
-  ev.user_sid = std::move(slots_[kSlotUserId].text);
-
+  raw.record_id = system_text(Role::kEventRecordID);
+  raw.default_record_id = header_record_id_;
+  raw.activity_id = std::move(slots_[kSlotActivityId].text);
+  if (slots_[kSlotProcessId].present) raw.process_id = slot(kSlotProcessId);
+  if (slots_[kSlotThreadId].present) raw.thread_id = slot(kSlotThreadId);
+  raw.channel = std::move(text_of(Role::kChannel));
+  raw.computer = std::move(text_of(Role::kComputer));
+  raw.user_sid = std::move(slots_[kSlotUserId].text);
   if (event_data_seen_) {
-    if (!binary_error_.empty()) return fail(binary_error_);
-    ev.binary = std::move(binary_);
-    ev.shape = (any_unnamed_ && !any_named_) || (!any_named_ && !ev.binary.empty()) ? DataShape::kClassic
-                                                                                    : DataShape::kEventData;
-    ev.data = std::move(event_data_);
+    raw.section = RawEventFields::Section::kEventData;
+    raw.data = std::move(event_data_);
+    raw.named_data = any_named_;
+    raw.unnamed_data = any_unnamed_;
+    raw.binary = std::move(binary_);
   } else if (user_data_seen_) {
-    ev.shape = DataShape::kUserData;
-    ev.user_data_element = std::move(user_data_element_);
-    ev.data = std::move(user_data_);
+    raw.section = RawEventFields::Section::kUserData;
+    raw.data = std::move(user_data_);
+    raw.user_data_element = std::move(user_data_element_);
   }
-  ev.message = std::move(message_);
+  raw.message = std::move(message_);
+  auto event = assemble_event(std::move(raw));
+  if (!event) return fail(event.error().message);
+  ev = std::move(event).value();
   return true;
 }
 

@@ -1,13 +1,14 @@
 #pragma once
 // Builds an Event straight from a record's BinXML structure, with the semantics parse_event_element
-// (event_xml.cpp) applies to the same event rendered as XML, so detection, `scan` and the golden tests see
-// the same Event from an .evtx record as from its wevtutil export:
+// (event_element.cpp) applies to the same event rendered as XML, so detection, `scan` and the golden tests
+// see the same Event from an .evtx record as from its wevtutil export:
 // - the first <System>, <EventData> / <UserData> and System child of each name count, like pugixml's
 //   child(); an element's value is its first text node that is not only whitespace (pugixml drops
 //   whitespace-only text), with CR LF and CR turned into LF; attribute values have tab, CR and LF as spaces;
 // - EventData/Data with a Name attribute are named fields, without one classic inserts, Binary the bytes;
 //   UserData's first child is flattened to dotted names of its leaf elements;
-// - the same error messages for a record that is not an event ("no <System> element", ...).
+// - what the elements hold goes into RawEventFields, and assemble_event() (assemble_event.h) makes the Event
+//   with the rules and error messages the XML reader's events get.
 // What EvtRender does and XML cannot show is done as [MS-EVEN6] 3.1.4.7 says: an element or attribute
 // that directly holds an optional substitution whose value is NULL is left out (with everything in it), and
 // an element holding an array value is repeated once per item.
@@ -21,6 +22,7 @@
 
 #include "events/event.h"
 #include "evtx/binxml.h"
+#include "events/raw_event_fields.h"
 
 namespace rdpmend::events::evtx {
 
@@ -157,8 +159,7 @@ class EventBuilder final : public BinXmlSink {
   std::vector<EventField> event_data_;
   std::vector<EventField> user_data_;
   bool any_named_ = false, any_unnamed_ = false;
-  std::vector<std::uint8_t> binary_;
-  std::string binary_error_;
+  RawBinary binary_;
   std::string user_data_element_;
   std::string message_;
 

@@ -8,6 +8,8 @@
 #include <map>
 #include <tuple>
 
+#include "util/number_text.h"
+
 namespace rdpmend::security {
 namespace {
 
@@ -116,26 +118,6 @@ bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::optional<std::uint64_t> parse_number(std::string_view s, int base, std::uint64_t max) {
-  if (s.empty()) return std::nullopt;
-  std::uint64_t value = 0;
-  for (char c : s) {
-    int digit;
-    if (c >= '0' && c <= '9')
-      digit = c - '0';
-    else if (base == 16 && c >= 'a' && c <= 'f')
-      digit = c - 'a' + 10;
-    else if (base == 16 && c >= 'A' && c <= 'F')
-      digit = c - 'A' + 10;
-    else
-      return std::nullopt;
-    if (digit >= base) return std::nullopt;
-    value = value * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(digit);
-    if (value > max) return std::nullopt;
-  }
-  return value;
-}
-
 // "S-1-5-32-544" (any case of the S, authority in decimal or 0x hex) -> canonical text.
 std::optional<std::string> canonical_sid_string(std::string_view s) {
   if (s.size() < 4 || (s[0] != 'S' && s[0] != 's') || s[1] != '-') return std::nullopt;
@@ -151,10 +133,10 @@ std::optional<std::string> canonical_sid_string(std::string_view s) {
   if (parts.size() < 2 || parts.size() > 17 || parts[0] != "1") return std::nullopt;
   std::optional<std::uint64_t> authority;
   if (parts[1].size() > 2 && parts[1][0] == '0' && (parts[1][1] == 'x' || parts[1][1] == 'X'))
-    authority = parse_number(parts[1].substr(2), 16, 0xffffffffffffULL);
+    authority = util::parse_number<std::uint64_t>(parts[1].substr(2), 16);
   else
-    authority = parse_number(parts[1], 10, 0xffffffffffffULL);
-  if (!authority) return std::nullopt;
+    authority = util::parse_number<std::uint64_t>(parts[1], 10);
+  if (!authority || *authority > 0xffffffffffffULL) return std::nullopt;  // the authority has 48 bits
   std::string out = "S-1-";
   if (*authority > 0xffffffffULL) {
     char text[24];
@@ -164,7 +146,7 @@ std::optional<std::string> canonical_sid_string(std::string_view s) {
     out += std::to_string(*authority);
   }
   for (std::size_t i = 2; i < parts.size(); ++i) {
-    auto sub = parse_number(parts[i], 10, 0xffffffffULL);
+    auto sub = util::parse_number<std::uint32_t>(parts[i]);
     if (!sub) return std::nullopt;
     out += "-" + std::to_string(*sub);
   }
@@ -372,14 +354,10 @@ class Parser {
   static std::optional<std::uint32_t> parse_rights(std::string_view text) {
     if (text.empty()) return 0u;
     if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-      auto v = parse_number(text.substr(2), 16, 0xffffffffULL);
-      if (!v) return std::nullopt;
-      return static_cast<std::uint32_t>(*v);
+      return util::parse_number<std::uint32_t>(text.substr(2), 16);
     }
     if (all_digits(text)) {
-      auto v = parse_number(text, 10, 0xffffffffULL);
-      if (!v) return std::nullopt;
-      return static_cast<std::uint32_t>(*v);
+      return util::parse_number<std::uint32_t>(text);
     }
     if (text.size() % 2) return std::nullopt;
     std::uint32_t mask = 0;

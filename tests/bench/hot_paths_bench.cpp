@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "events/detection.h"
+#include "events/event_element.h"
 #include "events/event_xml.h"
 #include "evtx/evtx_file.h"
 

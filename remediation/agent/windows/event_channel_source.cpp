@@ -16,7 +16,7 @@
 #include <boost/asio/windows/object_handle.hpp>
 
 #include "agent/windows/event_channel_source.h"
-#include "events/event_xml.h"
+#include "events/event_element.h"
 #include "platform/windows/evt.h"
 #include "platform/windows/win_text.h"
 

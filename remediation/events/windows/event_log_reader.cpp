@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "events/event_element.h"
 #include "platform/windows/evt.h"
 #include "platform/windows/win_text.h"
 

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "events/event_element.h"
 #include "events/event_time.h"
-#include "events/event_xml.h"
 #include "evtx/binxml.h"
 #include "evtx/event_builder.h"
 #include "evtx_test_builder.h"
