@@ -91,7 +91,7 @@ class Runner {
 
   ActionReport run(actions::Action& action, const std::string& target, const std::string& finding,
                    inspect::HostState& current, const ExecuteRequest& request) {
-    ActionReport report{std::string(action.id()), target, {}, ActionState::kSkipped, {}, false};
+    ActionReport report{std::string(action.id()), target, {}, ActionState::kSkipped, {}, {}, false};
     if (!ctx_.dry_run) {
       journal::Intent intent{request.plan_id, report.action, target, finding,
                              request.trigger + ":" + report.action + ":" + target};
@@ -176,14 +176,19 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
   bool stopped = false;
   std::string stop_reason;
   for (const auto& planned : request.plan->actions) {
-    ActionReport report{planned.action, planned.target, {}, ActionState::kSkipped, planned.reason, false};
+    ActionReport report{planned.action, planned.target, {},   ActionState::kSkipped,
+                        planned.skip,   planned.reason, false};
     actions::Action* action = ctx.actions->find(planned.action);
     if (!planned.run || !action) {
-      if (planned.run && !action) report.detail = "not available on this host";
+      if (planned.run && !action) {
+        report.skip = plan::SkipReason::kNotAvailable;
+        report.detail = "not available on this host";
+      }
       result.reports.push_back(std::move(report));
       continue;
     }
     if (stopped) {
+      report.skip = plan::SkipReason::kEarlierFailed;
       report.detail = stop_reason;
       result.reports.push_back(std::move(report));
       continue;
@@ -210,7 +215,7 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
   Runner runner(ctx);
   auto current = ctx.reinspect();
   for (const auto& record : in_flight.value()) {
-    ActionReport report{record.action, record.target, record.id, ActionState::kFailed, {}, false};
+    ActionReport report{record.action, record.target, record.id, ActionState::kFailed, {}, {}, false};
     actions::Action* action = ctx.actions->find(record.action);
     if (!action)
       return Error{"recover action " + std::to_string(record.id), record.action,
@@ -247,7 +252,7 @@ Result<ActionReport> rollback_action(ExecutorContext& ctx, std::int64_t action_r
   if (!found) return found.error();
   if (!found.value()) return Error{what, ctx.journal->path(), "no such action in the journal"};
   const auto& record = *found.value();
-  ActionReport report{record.action, record.target, record.id, ActionState::kRolledBack, {}, false};
+  ActionReport report{record.action, record.target, record.id, ActionState::kRolledBack, {}, {}, false};
   if (record.state == ActionState::kRolledBack) {
     report.detail = "already rolled back; nothing to do";
     return report;

@@ -29,8 +29,9 @@ struct ActionReport {
   // The journal's state it ended in: succeeded, failed, rolled-back, skipped, precondition-failed, or on a
   // dry run would-apply (check and backup passed, the change would be made).
   journal::ActionState outcome = journal::ActionState::kSkipped;
-  std::string detail;      // the reason (skipped) or the error
-  bool duplicate = false;  // the same trigger already ran this action: nothing was done again
+  std::optional<plan::SkipReason> skip;  // why it was skipped (outcome skipped)
+  std::string detail;                    // the reason (skipped) or the error
+  bool duplicate = false;                // the same trigger already ran this action: nothing was done again
 };
 
 struct ExecutorContext {

@@ -49,7 +49,7 @@ plan::PlanHistory history_from(journal::Journal& journal, const policy::Policy& 
 // A plan with an action awaiting approval is proposed; any other is executed by this pass.
 journal::PlanState state_to_save(const plan::Plan& plan) {
   bool awaiting = std::any_of(plan.actions.begin(), plan.actions.end(),
-                              [](const plan::PlannedAction& a) { return a.awaits_approval; });
+                              [](const plan::PlannedAction& a) { return a.awaits_approval(); });
   return awaiting ? journal::PlanState::kProposed : journal::PlanState::kExecuted;
 }
 
@@ -152,7 +152,7 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
       return r.error();
     if (auto r = record_policy(*in.journal, policy); !r) return r.error();
     for (const auto& a : result.plan.actions)
-      if (a.reason.starts_with("circuit breaker"))
+      if (a.skip == plan::SkipReason::kBreakerOpen)
         (void)in.journal->audit().record(
             "breaker-open", a.reason,
             util::json_text(nlohmann::json{{"action", a.action}, {"target", a.target}}));

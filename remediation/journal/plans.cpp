@@ -22,7 +22,11 @@ nlohmann::json chosen_json(const plan::Plan& plan) {
 nlohmann::json left_out_json(const plan::Plan& plan) {
   nlohmann::json left_out = nlohmann::json::array();
   for (const auto& a : plan.actions)
-    if (!a.chosen()) left_out.push_back({{"action", a.action}, {"target", a.target}, {"reason", a.reason}});
+    if (!a.chosen())
+      left_out.push_back({{"action", a.action},
+                          {"target", a.target},
+                          {"skip", a.skip ? std::string(plan::skip_reason_id(*a.skip)) : std::string()},
+                          {"reason", a.reason}});
   return left_out;
 }
 
@@ -97,7 +101,7 @@ Result<std::optional<SavedPlan>> PlanLog::find(std::int64_t plan_id) {
       chosen.target = a.at("target").get<std::string>();
       if (auto finding = a.at("finding").get<std::string>(); !finding.empty())
         chosen.findings.push_back(finding);
-      chosen.awaits_approval = saved.state == PlanState::kProposed;
+      if (saved.state == PlanState::kProposed) chosen.skip = plan::SkipReason::kAwaitingApproval;
       chosen.run = saved.state == PlanState::kApproved || saved.state == PlanState::kExecuted;
       saved.plan.actions.push_back(std::move(chosen));
     }
@@ -106,6 +110,8 @@ Result<std::optional<SavedPlan>> PlanLog::find(std::int64_t plan_id) {
       left_out.action = l.at("action").get<std::string>();
       left_out.target = l.at("target").get<std::string>();
       left_out.reason = l.at("reason").get<std::string>();
+      // Plans written before skip ids were stored have none; an id this version does not know stays unset.
+      if (l.contains("skip")) left_out.skip = plan::skip_reason_from_id(l.at("skip").get<std::string>());
       saved.plan.actions.push_back(std::move(left_out));
     }
     return std::optional<SavedPlan>(std::move(saved));

@@ -3,9 +3,11 @@
 // the reason. Plain data: the planner makes it (planner.h), the executor runs it (execute/), the journal
 // keeps it (journal/plans.h), so it depends on nothing but the policy's Mode.
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plan/skip_reason.h"
 #include "policy.h"  // policies/: the effective policy
 
 namespace rdpmend::plan {
@@ -15,11 +17,13 @@ struct PlannedAction {
   std::string target;
   std::vector<std::string> findings;  // what it fixes
   bool run = false;
-  bool awaits_approval = false;  // Mode Approve: would run once approved
-  std::string reason;            // why it does not run now
+  std::optional<SkipReason> skip;  // why it does not run now; unset when it runs
+  std::string reason;              // the same for people, with the specifics (counts, settings)
 
+  // Mode Approve: it would run once approved.
+  bool awaits_approval() const { return skip == SkipReason::kAwaitingApproval; }
   // Chosen by the plan: it runs, or it will once approved. The others are left out.
-  bool chosen() const { return run || awaits_approval; }
+  bool chosen() const { return run || awaits_approval(); }
 };
 
 struct Plan {

@@ -25,28 +25,29 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
     actions::Action* action = in.actions.find(id);
     if (action) p.target = action->target(in.state);
 
-    auto skip = [&](std::string reason) {
+    auto skip = [&](SkipReason why, std::string reason) {
+      p.skip = why;
       p.reason = std::move(reason);
       plan.actions.push_back(p);
     };
     if (!action) {
-      skip("not available on this host");
+      skip(SkipReason::kNotAvailable, "not available on this host");
       continue;
     }
     if (!scope.only.empty() && std::find(scope.only.begin(), scope.only.end(), id) == scope.only.end()) {
-      skip("not selected (--only)");
+      skip(SkipReason::kNotSelected, "not selected (--only)");
       continue;
     }
     if (in.policy.mode == policy::Mode::kOff) {
-      skip("policy Mode is Off");
+      skip(SkipReason::kModeOff, "policy Mode is Off");
       continue;
     }
     if (in.policy.mode == policy::Mode::kObserve) {
-      skip("policy Mode is Observe: findings are reported, nothing is changed");
+      skip(SkipReason::kModeObserve, "policy Mode is Observe: findings are reported, nothing is changed");
       continue;
     }
     if (!in.policy.allows(id)) {
-      skip("policy does not allow " + id);
+      skip(SkipReason::kNotAllowed, "policy does not allow " + id);
       continue;
     }
     std::string breaker;
@@ -59,45 +60,47 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
                     " h after a fix; an administrator must look";
       }
     if (!breaker.empty()) {
-      skip(breaker);
+      skip(SkipReason::kBreakerOpen, breaker);
       continue;
     }
     if (in.history.last_change) {
       if (auto last = in.history.last_change(id, p.target)) {
         auto ago = std::chrono::duration_cast<std::chrono::minutes>(in.now - *last).count();
         if (ago < in.policy.cooldown_minutes) {
-          skip("cooldown: " + id + " on " + p.target + " last changed " + std::to_string(ago) +
-               " min ago (CooldownMinutes " + std::to_string(in.policy.cooldown_minutes) + ")");
+          skip(SkipReason::kCooldown, "cooldown: " + id + " on " + p.target + " last changed " +
+                                          std::to_string(ago) + " min ago (CooldownMinutes " +
+                                          std::to_string(in.policy.cooldown_minutes) + ")");
           continue;
         }
       }
     }
     if (!in.policy.maintenance_window.always() &&
         !in.policy.maintenance_window.contains(in.local_weekday, in.local_minute)) {
-      skip("outside the maintenance window");
+      skip(SkipReason::kMaintenanceWindow, "outside the maintenance window");
       continue;
     }
     if (is_service_restart(id)) {
       if (!earlier_change) {
-        skip("nothing to restart for: no change before it runs now");
+        skip(SkipReason::kNothingToRestart, "nothing to restart for: no change before it runs now");
         continue;
       }
       if (!in.policy.allow_service_restart_with_active_sessions && in.active_sessions.value_or(1) > 0) {
-        skip(in.active_sessions ? std::to_string(*in.active_sessions) +
+        skip(SkipReason::kActiveSessions,
+             in.active_sessions ? std::to_string(*in.active_sessions) +
                                       " active sessions (AllowServiceRestartWithActiveSessions is off)"
                                 : "active sessions unknown (AllowServiceRestartWithActiveSessions is off)");
         continue;
       }
     }
     if (in.history.actions_last_hour + runnable >= in.policy.max_actions_per_hour) {
-      skip("rate limit: MaxActionsPerHour " + std::to_string(in.policy.max_actions_per_hour) + " reached");
+      skip(SkipReason::kRateLimit,
+           "rate limit: MaxActionsPerHour " + std::to_string(in.policy.max_actions_per_hour) + " reached");
       continue;
     }
     if (in.policy.mode == policy::Mode::kApprove && !scope.approved) {
-      p.awaits_approval = true;
       ++runnable;  // counts against the rate limit as if approved, so the approved plan fits it
       earlier_change = true;
-      skip("awaits approval (Mode Approve)");
+      skip(SkipReason::kAwaitingApproval, "awaits approval (Mode Approve)");
       continue;
     }
     p.run = true;

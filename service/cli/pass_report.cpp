@@ -37,6 +37,7 @@ nlohmann::ordered_json report_to_json(const execute::ActionReport& r) {
   j["action"] = r.action;
   j["target"] = r.target;
   j["outcome"] = journal::to_string(r.outcome);
+  j["skip"] = r.skip ? nlohmann::ordered_json(plan::skip_reason_id(*r.skip)) : nlohmann::ordered_json();
   j["action_id"] = r.action_row ? nlohmann::ordered_json(*r.action_row) : nlohmann::ordered_json();
   j["duplicate"] = r.duplicate;
   j["detail"] = r.detail;
@@ -69,7 +70,7 @@ void print_pass(const PassView& view, std::ostream& out) {
     out << "Plan\n";
   for (const auto& a : r.executed.reports) print_report(a, out);
   bool awaiting = false;
-  for (const auto& a : r.plan.actions) awaiting = awaiting || a.awaits_approval;
+  for (const auto& a : r.plan.actions) awaiting = awaiting || a.awaits_approval();
   if (awaiting && r.plan_id && !view.dry_run)
     out << "\nPlan " << *r.plan_id << " awaits approval: rdpmend approve " << *r.plan_id << "\n";
   if (!view.dry_run) {
@@ -96,7 +97,7 @@ nlohmann::ordered_json pass_to_json(const PassView& view) {
   auto actions = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < r.executed.reports.size(); ++i) {
     auto a = report_to_json(r.executed.reports[i]);
-    a["awaits_approval"] = i < r.plan.actions.size() && r.plan.actions[i].awaits_approval;
+    a["awaits_approval"] = i < r.plan.actions.size() && r.plan.actions[i].awaits_approval();
     actions.push_back(a);
   }
   j["actions"] = actions;

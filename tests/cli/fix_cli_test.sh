@@ -50,7 +50,7 @@ check "dry run leaves the host as it was" 0 $?
 # Observe: findings reported, nothing changed.
 "$rdpmend" fix --apply --json --host "sim:$tmp/host.json" --config "$tmp/observe.toml" >"$tmp/observe.json"
 check "Observe leaves findings: 1" 1 $?
-json_check "Observe skips every action and says why" "all(a['outcome'] == 'skipped' and 'Observe' in a['detail'] for a in j['actions'])" "$tmp/observe.json"
+json_check "Observe skips every action and says why" "all(a['outcome'] == 'skipped' and a['skip'] == 'mode-observe' and 'Observe' in a['detail'] for a in j['actions'])" "$tmp/observe.json"
 cmp -s "$tmp/host.json" "$tmp/original.json"
 check "Observe leaves the host as it was" 0 $?
 
@@ -89,7 +89,7 @@ check "rolling back twice says so" 0 $?
 # Within the cooldown, the same fix is held back.
 "$rdpmend" fix --apply --json --host "sim:$tmp/host.json" --config "$tmp/auto.toml" >"$tmp/cooldown.json"
 check "cooldown leaves the findings: 1" 1 $?
-json_check "the repeat is held back by the cooldown" "all(a['outcome'] == 'skipped' for a in j['actions']) and any('cooldown' in a['detail'] for a in j['actions'])" "$tmp/cooldown.json"
+json_check "the repeat is held back by the cooldown" "all(a['outcome'] == 'skipped' for a in j['actions']) and any(a['skip'] == 'cooldown' for a in j['actions'])" "$tmp/cooldown.json"
 
 # Approve mode: a proposed plan, then approve runs it once.
 broken "$tmp/approve.json"

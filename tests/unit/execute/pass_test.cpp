@@ -58,7 +58,7 @@ TEST_F(Pass, ObserveReportsAndChangesNothing) {
   ASSERT_TRUE(result);
   for (const auto& r : result.value().executed.reports) {
     EXPECT_EQ(r.outcome, ActionState::kSkipped);
-    EXPECT_NE(r.detail.find("Observe"), std::string::npos);
+    EXPECT_EQ(r.skip, plan::SkipReason::kModeObserve);
   }
   EXPECT_EQ(snapshot_text(*p.state), before);
   EXPECT_TRUE(p.journal->actions().history({}).value().empty());
@@ -74,7 +74,7 @@ TEST_F(Pass, CooldownFromTheJournalHoldsBackARepeat) {
   const auto* regen = report_for(again.value(), "regenerate-rdp-cert");
   ASSERT_TRUE(regen);
   EXPECT_EQ(regen->outcome, ActionState::kSkipped);
-  EXPECT_NE(regen->detail.find("cooldown"), std::string::npos) << regen->detail;
+  EXPECT_EQ(regen->skip, plan::SkipReason::kCooldown) << regen->detail;
   EXPECT_TRUE(p.state->certificate.info->expired);
 }
 
@@ -88,10 +88,10 @@ TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
   EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
   const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
   EXPECT_EQ(regen->outcome, ActionState::kSkipped);
-  EXPECT_NE(regen->detail.find("rate limit"), std::string::npos);
+  EXPECT_EQ(regen->skip, plan::SkipReason::kRateLimit);
   auto next = p.pass(policy, privileged());  // the hour is not over: the journal's count holds it back
   ASSERT_TRUE(next);
-  EXPECT_NE(report_for(next.value(), "regenerate-rdp-cert")->detail.find("rate limit"), std::string::npos);
+  EXPECT_EQ(report_for(next.value(), "regenerate-rdp-cert")->skip, plan::SkipReason::kRateLimit);
 }
 
 TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
@@ -108,7 +108,7 @@ TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
   ASSERT_TRUE(result);
   const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
   ASSERT_TRUE(regen);
-  EXPECT_NE(regen->detail.find("circuit breaker"), std::string::npos) << regen->detail;
+  EXPECT_EQ(regen->skip, plan::SkipReason::kBreakerOpen) << regen->detail;
   bool alert = false;
   auto audit = p.journal->audit().since({}).value();
   for (const auto& a : audit) alert = alert || a.kind == "breaker-open";

@@ -340,9 +340,10 @@ TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   Journal journal = open_journal();
   plan::Plan plan;
   plan.mode = policy::Mode::kApprove;
-  plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"),
-                  test::left_out_action("regenerate-rdp-cert", "listener", "cooldown"),
-                  test::chosen_action("restart-rdp-service", "xrdp", "")};
+  plan.actions = {
+      test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/key.pem", "xrdp-key-unreadable"),
+      test::left_out_action("regenerate-rdp-cert", "listener", plan::SkipReason::kCooldown, "cooldown"),
+      test::chosen_action("restart-rdp-service", "xrdp", "")};
   auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
   ASSERT_TRUE(journal.plans().set_state(id.value(), PlanState::kApproved));
@@ -355,6 +356,7 @@ TEST_F(JournalTest, PlansKeepTheirOrderAndReasons) {
   ASSERT_EQ(test::chosen(found.value()->plan).size(), 2u);
   EXPECT_EQ(test::chosen(found.value()->plan)[1].action, "restart-rdp-service");
   ASSERT_EQ(test::left_out(found.value()->plan).size(), 1u);
+  EXPECT_EQ(test::left_out(found.value()->plan)[0].skip, plan::SkipReason::kCooldown);
   EXPECT_EQ(test::left_out(found.value()->plan)[0].reason, "cooldown");
 
   Intent in_plan = intent("plan-key");

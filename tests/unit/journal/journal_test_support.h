@@ -20,12 +20,14 @@ inline plan::PlannedAction chosen_action(std::string action, std::string target,
   a.action = std::move(action);
   a.target = std::move(target);
   if (!finding.empty()) a.findings.push_back(std::move(finding));
-  a.awaits_approval = true;
+  a.skip = plan::SkipReason::kAwaitingApproval;
   return a;
 }
 
-inline plan::PlannedAction left_out_action(std::string action, std::string target, std::string reason) {
+inline plan::PlannedAction left_out_action(std::string action, std::string target, plan::SkipReason skip,
+                                           std::string reason) {
   plan::PlannedAction a;
+  a.skip = skip;
   a.action = std::move(action);
   a.target = std::move(target);
   a.reason = std::move(reason);

@@ -15,7 +15,8 @@ TEST_F(JournalTextTest, SavesAPlanWhoseTextIsNotUtf8WithReplacementCharacters) {
   plan::Plan plan;
   plan.mode = policy::Mode::kApprove;
   plan.actions = {test::chosen_action("repair-rdp-key-acl", "/etc/xrdp/k\xFFy.pem", "xrdp-key-unreadable"),
-                  test::left_out_action("restart-rdp-service", "xrdp", "cooldown \xC0\xAF")};
+                  test::left_out_action("restart-rdp-service", "xrdp", plan::SkipReason::kCooldown,
+                                        "cooldown \xC0\xAF")};
   auto id = journal.plans().save(plan, PlanState::kProposed);
   ASSERT_TRUE(id) << id.error().message();
   auto found = journal.plans().find(id.value());
