@@ -29,26 +29,24 @@ Agent::~Agent() {
   stop();
 }
 
-void Agent::log(LogLevel level, const std::string& text) const {
-  if (deps_.log) deps_.log(level, text);
+void Agent::emit(const AgentEvent& event) const {
+  if (deps_.events) deps_.events(event);
 }
 
 void Agent::start() {
   stopped_ = false;
-  auto interval_s =
-      std::chrono::duration_cast<std::chrono::seconds>(
-          config_.health_interval.value_or(std::chrono::minutes(deps_.policy->probe_interval_minutes)))
-          .count();
-  log(LogLevel::kInfo, "agent started: policy Mode " + std::string(policy::mode_name(deps_.policy->mode)) +
-                           ", health check every " + std::to_string(interval_s) + " s, " +
-                           std::to_string(deps_.sources.size()) + " event source(s)");
+  emit(AgentStarted{deps_.policy->mode,
+                    std::chrono::duration_cast<std::chrono::seconds>(config_.health_interval.value_or(
+                        std::chrono::minutes(deps_.policy->probe_interval_minutes))),
+                    deps_.sources.size()});
   if (config_.startup_pass) run_pass("start:" + unix_ms(Clock::now()), "start (recovery and health check)");
   for (auto& source : deps_.sources) {
     auto stored = deps_.journal->observations().load_bookmark(source->channel());
     std::string bookmark;
     if (stored && stored.value()) bookmark = *stored.value();
     if (!stored)
-      log(LogLevel::kWarning, "bookmark for " + source->channel() + ": " + stored.error().message());
+      emit(JournalProblem{LogLevel::kWarning,
+                          "bookmark for " + source->channel() + ": " + stored.error().message()});
     auto channel = source->channel();
     source->start(bookmark, EventSink{[this](SourcedEvent&& e) { on_event(std::move(e)); },
                                       [this, channel](const std::string& position) {
@@ -56,9 +54,11 @@ void Agent::start() {
                                         bookmarks_[channel] = position;
                                         schedule_save();
                                       },
-                                      [this](const std::string& text) { log(LogLevel::kWarning, text); },
-                                      [this](const std::string& text) {
-                                        log(LogLevel::kWarning, text);
+                                      [this, channel](const std::string& text) {
+                                        emit(SourceProblem{channel, text, false});
+                                      },
+                                      [this, channel](const std::string& text) {
+                                        emit(SourceProblem{channel, text, true});
                                         (void)deps_.journal->audit().record("event-gap", text);
                                       }});
   }
@@ -72,7 +72,7 @@ void Agent::stop() {
   pass_timer_.cancel();
   tick_timer_.cancel();
   save_observations();
-  log(LogLevel::kInfo, "agent stopped");
+  emit(AgentStopped{});
 }
 
 AgentStats Agent::stats() const {
@@ -102,10 +102,8 @@ void Agent::on_event(SourcedEvent&& e) {
   bool was_pending = gate_.due_at().has_value();
   gate_.on_symptom(symptom->id, e.channel + "@" + e.bookmark, Clock::now());
   if (!was_pending && gate_.due_at()) {
-    log(LogLevel::kInfo,
-        "detected " + symptom->id + " (" + e.channel + "): a remediation pass in " +
-            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(config_.settle).count()) +
-            " ms");
+    emit(SymptomDetected{symptom->id, e.channel,
+                         std::chrono::duration_cast<std::chrono::milliseconds>(config_.settle)});
     arm_pass_timer();
   }
 }
@@ -152,31 +150,28 @@ void Agent::run_pass(const std::string& trigger, const std::string& why) {
   options.trigger = trigger;
   options.crash_at = config_.crash_at;
   ++stats_.passes;
+  emit(PassStarted{trigger, why});
   auto result = execute::run_pass(input, options);
   if (!result) {
-    log(LogLevel::kError, "pass (" + why + ") changed nothing more: " + result.error().message());
+    emit(PassFailed{why, result.error().message()});
     return;
   }
   const auto& r = result.value();
   for (const auto& a : r.recovered)
-    log(LogLevel::kWarning, "finished after an interruption: " + a.action + " on " + a.target + ": " +
-                                std::string(journal::to_string(a.outcome)) + " (" + a.detail + ")");
-  std::string findings;
-  for (const auto& f : r.diagnosis.findings) findings += (findings.empty() ? "" : ", ") + f.rule->id;
-  log(r.diagnosis.findings.empty() ? LogLevel::kInfo : LogLevel::kWarning,
-      "pass (" + why + "): findings: " + (findings.empty() ? "none" : findings));
+    emit(ActionOutcome{a.action, a.target, a.outcome, a.skip, a.action_row, a.detail, true});
+  PassFindings findings{why, {}};
+  for (const auto& f : r.diagnosis.findings) findings.findings.push_back(f.rule->id);
+  emit(findings);
+  for (const auto& a : r.plan.actions)
+    if (a.skip == plan::SkipReason::kBreakerOpen) emit(BreakerOpened{a.action, a.target, a.reason});
   for (const auto& a : r.executed.reports) {
     if (a.outcome == journal::ActionState::kSucceeded) ++stats_.actions_succeeded;
     if (a.outcome == journal::ActionState::kFailed || a.outcome == journal::ActionState::kRolledBack)
       ++stats_.actions_failed;
     if (a.duplicate) continue;
-    log(a.outcome == journal::ActionState::kSucceeded ? LogLevel::kInfo : LogLevel::kWarning,
-        "  " + a.action + " on " + a.target + ": " + std::string(journal::to_string(a.outcome)) +
-            (a.action_row ? " (action " + std::to_string(*a.action_row) + ")" : "") +
-            (a.detail.empty() ? "" : ": " + a.detail));
+    emit(ActionOutcome{a.action, a.target, a.outcome, a.skip, a.action_row, a.detail, false});
   }
-  if (r.executed.final_state.self_probe)
-    log(LogLevel::kInfo, "  self-probe: " + r.executed.final_state.self_probe->verdict);
+  if (r.executed.final_state.self_probe) emit(SelfProbeVerdict{r.executed.final_state.self_probe->verdict});
   if (on_pass) on_pass(trigger, r);
 }
 
@@ -196,8 +191,9 @@ void Agent::save_observations() {
   for (auto& [key, seen] : seen_) observations.events.push_back(seen);
   for (auto& [channel, bookmark] : bookmarks_) observations.bookmarks.push_back({channel, bookmark});
   if (auto saved = deps_.journal->observations().record(observations); !saved) {
-    log(LogLevel::kError,
-        "the journal did not take the bookmarks (events will be read again): " + saved.error().message());
+    emit(JournalProblem{
+        LogLevel::kError,
+        "the journal did not take the bookmarks (events will be read again): " + saved.error().message()});
     return;
   }
   bookmarks_.clear();

@@ -21,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "actions/action.h"
+#include "agent/agent_event.h"
 #include "agent/event_source.h"
 #include "agent/trigger_gate.h"
 #include "events/catalog.h"
@@ -31,16 +32,13 @@
 
 namespace rdpmend::agent {
 
-enum class LogLevel { kInfo, kWarning, kError };
-using AgentLog = std::function<void(LogLevel, const std::string&)>;
-
 struct AgentDeps {
   inspect::Host* host = nullptr;
   const actions::ActionSet* actions = nullptr;
   journal::Journal* journal = nullptr;
   const policy::Policy* policy = nullptr;
   std::vector<std::unique_ptr<EventSource>> sources;
-  AgentLog log;
+  AgentEventSink events;  // everything the agent reports (agent_event.h)
 };
 
 struct AgentConfig {
@@ -79,7 +77,7 @@ class Agent {
   void arm_tick();
   void save_observations();
   void schedule_save();
-  void log(LogLevel level, const std::string& text) const;
+  void emit(const AgentEvent& event) const;
 
   boost::asio::io_context& io_;
   AgentDeps deps_;

@@ -4,13 +4,43 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <iostream>
+
 #include "agent/agent.h"
+#include "agent/agent_event_json.h"
+#include "agent/agent_event_text.h"
 #include "cli/exit_codes.h"
 #include "cli/host_privilege.h"
 #include "cli/logging.h"
 #include "cli/stop_signals.h"
 
 namespace rdpmend::cli {
+namespace {
+
+spdlog::level::level_enum spdlog_level(agent::LogLevel level) {
+  switch (level) {
+    case agent::LogLevel::kInfo:
+      return spdlog::level::info;
+    case agent::LogLevel::kWarning:
+      return spdlog::level::warn;
+    case agent::LogLevel::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::err;
+}
+
+// One sink, three renderers: the text log, the JSON lines, and the caller's (the Windows Event Log).
+// Made after the log file is added: the logger copies the default logger's sinks.
+agent::AgentEventSink make_event_sink(const AgentRunOptions& args) {
+  std::shared_ptr<spdlog::logger> text_log = spdlog::default_logger()->clone(std::string(kAgentEventLogger));
+  return [text_log, json = args.json, extra = args.on_event](const agent::AgentEvent& event) {
+    if (auto line = agent::render_text(event)) text_log->log(spdlog_level(line->level), "{}", line->text);
+    if (json) std::cout << agent::event_to_json(event).dump() << std::endl;
+    if (extra) extra(event);
+  };
+}
+
+}  // namespace
 
 int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
   int refused = kExitOk;
@@ -22,9 +52,9 @@ int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
     if (auto added = add_agent_log_file(folder); !added)
       spdlog::warn("{}; logging to stderr only", added.error().message());
   }
-  for (const auto& err : e.policy.errors)
-    spdlog::warn("policy source not read (Mode capped at Observe): {}", err.message());
-  for (const auto& w : e.policy.warnings) spdlog::warn("policy: {}", w.message());
+  auto report = make_event_sink(args);
+  for (const auto& err : e.policy.errors) report(agent::PolicyProblem{err.message(), true});
+  for (const auto& w : e.policy.warnings) report(agent::PolicyProblem{w.message(), false});
   auto crash_at = execute::crash_point_from_environment();
   if (!crash_at) {
     spdlog::error("{}", crash_at.error().message());
@@ -46,14 +76,7 @@ int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
   deps.journal = &*journal;
   deps.policy = &e.policy;
   deps.sources = agent::make_event_sources(io, agent::EventSourceConfig{e.config.xrdp.log});
-  deps.log = [](agent::LogLevel level, const std::string& text) {
-    if (level == agent::LogLevel::kError)
-      spdlog::error("{}", text);
-    else if (level == agent::LogLevel::kWarning)
-      spdlog::warn("{}", text);
-    else
-      spdlog::info("{}", text);
-  };
+  deps.events = report;
   agent::AgentConfig config;
   config.privileged = e.privileged;
   config.crash_at = crash_at.value();

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "agent/agent_event.h"
 #include "cli/engine_setup.h"
 
 namespace rdpmend::cli {
@@ -15,8 +16,10 @@ struct AgentRunOptions {
   double settle_seconds = 2;  // gather an incident's events this long before its pass
   double health_seconds = 0;  // 0: the policy's ProbeIntervalMinutes
   bool no_log_file = false;
+  bool json = false;  // the agent's events as JSON lines on stdout (agent_event_json.h)
   bool handle_signals =
       true;  // SIGINT/SIGTERM stop it (a console, systemd); the service host stops it itself
+  agent::AgentEventSink on_event;  // besides the text log: the Windows Event Log of the service host
 };
 
 // Called once the agent runs, with a function that stops it from any thread (a service control handler).

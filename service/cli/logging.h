@@ -14,6 +14,10 @@ namespace rdpmend::cli {
 
 void setup_cli_logging(spdlog::level::level_enum level);
 
+// The logger name of the agent's event lines (agent_runner.cpp). The Windows Event Log gets those events
+// typed (service/windows/event_ids.h), so its sink for the process's other problems skips this logger.
+inline constexpr std::string_view kAgentEventLogger = "rdpmend-agent";
+
 // A logger whose every message reaches every sink (the ones given and any added later: the agent's file, the
 // Windows Event Log) with control characters and bytes that are not UTF-8 escaped, so a quoted escape
 // sequence cannot act on a terminal and a quoted line break cannot forge a log line. Our own patterns are

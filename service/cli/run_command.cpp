@@ -14,6 +14,7 @@ void register_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--log-dir", args->log_dir,
                   "Folder of the rotating log (default /var/log/rdpmend, %ProgramData%\\RdpMend\\logs)");
   cmd->add_flag("--no-log-file", args->no_log_file, "Log to stderr only");
+  cmd->add_flag("--json", args->json, "Also print the agent's events on stdout, one JSON object per line");
   cmd->add_option("--settle", args->settle_seconds,
                   "Seconds to gather an incident's events before its pass (default 2)")
       ->check(CLI::Range(0.0, 300.0));

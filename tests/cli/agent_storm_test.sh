@@ -16,7 +16,7 @@ cp "$data/hosts/windows-healthy.json" "$tmp/host.json"
 printf '[xrdp]\nlog = "%s"\n\n[policy]\nMode = "Auto"\n' "$tmp/xrdp.log" >"$tmp/rdpmend.toml"
 chmod 600 "$tmp/rdpmend.toml"
 "$rdpmend" -v run --host "sim:$tmp/host.json" --config "$tmp/rdpmend.toml" --journal "$tmp/journal.db" \
-  --no-log-file --settle 0.2 2>"$tmp/agent.err" &
+  --no-log-file --settle 0.2 --json >"$tmp/events.jsonl" 2>"$tmp/agent.err" &
 pid=$!
 for _ in $(seq 1 100); do grep -q "pass (start" "$tmp/agent.err" && break; sleep 0.05; done
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
@@ -54,6 +54,20 @@ passes=$(echo "$stats" | awk '{print $6}')
 check "all $lines lines became events" "$lines" "$events"
 passes_for_symptom=$(grep -c "^rdpmend: [a-z]*: pass (xrdp-key-unreadable)" "$tmp/agent.err")
 check "one remediation pass for the storm within the cooldown (besides the start pass)" 1 "$passes_for_symptom"
+# --json: the same events as data, one object per line, from the start to the stop.
+python3 - "$tmp/events.jsonl" <<'PY'
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+kinds = [e['event'] for e in events]
+assert kinds[0] == 'agent-started' and events[0]['mode'] == 'Auto', kinds[:3]
+assert kinds[-1] == 'agent-stopped', kinds[-3:]
+detected = [e for e in events if e['event'] == 'symptom-detected']
+assert len(detected) == 1 and detected[0]['symptom'] == 'xrdp-key-unreadable', detected
+passes = [e for e in events if e['event'] == 'pass-started']
+assert any(p['why'] == 'xrdp-key-unreadable' for p in passes), passes
+assert sum(k == 'pass-findings' for k in kinds) == len(passes), kinds
+PY
+check "--json prints the agent's events as JSON lines (started, one detection, each pass, stopped)" 0 $?
 # Bounded memory: the agent keeps no per-event state; 64 MiB is far above what it needs and far below
 # what a million buffered events would take. Under AddressSanitizer the process carries shadow memory and a
 # quarantine of freed blocks, so the figure says nothing about the agent there: the bound is checked on the
