@@ -1,12 +1,14 @@
 #pragma once
-// The agent's Windows Event Log entries: one stable event id per kind of line the agent logs
-// (EVENT_IDS.md lists them; rdpmend_messages.mc holds their message texts, each with the line as %1).
-// A pure mapping from a log line to its id, so the choice is tested without an Event Log.
+// The agent's Windows Event Log entries: one stable event id per type of agent event (EVENT_IDS.md lists
+// them; rdpmend_messages.mc holds their message texts, each with the event's text-log line as %1). A table
+// keyed by the typed event (agent/agent_event.h), tested without an Event Log. Warnings and errors the
+// process logs outside the agent's events (a configuration it cannot use) are kAgentProblem.
 
 #include <array>
 #include <cstdint>
 #include <optional>
-#include <string_view>
+
+#include "agent/agent_event.h"
 
 namespace rdpmend::service {
 
@@ -18,20 +20,20 @@ enum class EventId : std::uint16_t {
   kActionSucceeded = 1300,
   kActionFailed = 1301,
   kActionRolledBack = 1302,
+  kActionSkipped = 1303,
+  kBreakerOpened = 1310,
   kPolicyProblem = 1400,
-  kAgentProblem = 1900,  // any other warning or error
+  kAgentProblem = 1900,  // a pass, an event source or the journal failed; any other warning or error
 };
 
 inline constexpr std::array kAllEventIds = {
-    EventId::kAgentStarted,     EventId::kAgentStopped,    EventId::kSymptomDetected,
-    EventId::kFinding,          EventId::kActionSucceeded, EventId::kActionFailed,
-    EventId::kActionRolledBack, EventId::kPolicyProblem,   EventId::kAgentProblem,
+    EventId::kAgentStarted,    EventId::kAgentStopped,  EventId::kSymptomDetected,  EventId::kFinding,
+    EventId::kActionSucceeded, EventId::kActionFailed,  EventId::kActionRolledBack, EventId::kActionSkipped,
+    EventId::kBreakerOpened,   EventId::kPolicyProblem, EventId::kAgentProblem,
 };
 
-enum class LineLevel { kInfo, kWarning, kError };
-
-// The event a log line becomes, or nullopt when it stays in the text log only (routine information: a pass
-// that found nothing, a self-probe verdict, statistics). Every warning and error becomes an event.
-std::optional<EventId> event_for_line(LineLevel level, std::string_view line);
+// The entry an agent event becomes, or nullopt when it stays in the text log only (routine information: a
+// pass's start, a pass that found nothing, a self-probe verdict).
+std::optional<EventId> event_id_for(const agent::AgentEvent& event);
 
 }  // namespace rdpmend::service

@@ -44,6 +44,7 @@ class ServiceHost {
     int code = cli::kExitInternal;
     try {
       options_.handle_signals = false;
+      options_.on_event = make_event_log_writer(name_);
       code = cli::run_agent(
           options_, [this](std::function<void()> request_stop) { on_started(std::move(request_stop)); });
     } catch (const std::exception& e) {

@@ -447,7 +447,8 @@ const Message kMessages[] = {
     {MSG_AGENT_STARTED, EventId::kAgentStarted},          {MSG_AGENT_STOPPED, EventId::kAgentStopped},
     {MSG_SYMPTOM_DETECTED, EventId::kSymptomDetected},    {MSG_FINDING, EventId::kFinding},
     {MSG_ACTION_SUCCEEDED, EventId::kActionSucceeded},    {MSG_ACTION_FAILED, EventId::kActionFailed},
-    {MSG_ACTION_ROLLED_BACK, EventId::kActionRolledBack}, {MSG_POLICY_PROBLEM, EventId::kPolicyProblem},
+    {MSG_ACTION_ROLLED_BACK, EventId::kActionRolledBack}, {MSG_ACTION_SKIPPED, EventId::kActionSkipped},
+    {MSG_BREAKER_OPENED, EventId::kBreakerOpened},        {MSG_POLICY_PROBLEM, EventId::kPolicyProblem},
     {MSG_AGENT_PROBLEM, EventId::kAgentProblem},
 };
 
@@ -470,45 +471,43 @@ TEST(EventMessageTable, EveryEventIdHasAMessageInTheExecutableThatShowsTheLine) 
   FreeLibrary(exe);
 }
 
-TEST(EventIds, MapsTheAgentsLinesToStableIds) {
-  auto id = [](LineLevel level, std::string_view line) { return event_for_line(level, line); };
-  using L = LineLevel;
-  EXPECT_EQ(id(L::kInfo, "agent started: policy Mode Auto, health check every 300 s, 1 event source(s)"),
-            EventId::kAgentStarted);
-  EXPECT_EQ(id(L::kInfo, "agent stopped"), EventId::kAgentStopped);
-  EXPECT_EQ(id(L::kInfo, "detected tls-credential-key-unreadable (System): a remediation pass in 2000 ms"),
+TEST(EventIds, MapsTheAgentsEventsToStableIds) {
+  using namespace std::chrono_literals;
+  using journal::ActionState;
+  auto outcome = [](ActionState state) {
+    return event_id_for(
+        agent::ActionOutcome{"repair-machinekeys-acl", "C:\\MachineKeys", state, {}, 3, "", false});
+  };
+  EXPECT_EQ(event_id_for(agent::AgentStarted{policy::Mode::kAuto, 300s, 1}), EventId::kAgentStarted);
+  EXPECT_EQ(event_id_for(agent::AgentStopped{}), EventId::kAgentStopped);
+  EXPECT_EQ(event_id_for(agent::SymptomDetected{"tls-credential-key-unreadable", "System", 2000ms}),
             EventId::kSymptomDetected);
-  EXPECT_EQ(id(L::kWarning, "pass (tls-credential-key-unreadable): findings: machinekeys-acl-drift"),
-            EventId::kFinding);
-  EXPECT_EQ(id(L::kInfo, "pass (periodic health check): findings: none"), std::nullopt);
-  EXPECT_EQ(id(L::kInfo, "pass (start (recovery and health check)): findings: none"), std::nullopt);
-  EXPECT_EQ(id(L::kInfo,
-               "  repair-machinekeys-acl on C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys: "
-               "succeeded (action 3)"),
-            EventId::kActionSucceeded);
-  EXPECT_EQ(id(L::kWarning,
-               "  regenerate-rdp-cert on Remote Desktop: failed (action 4): verify: the probe "
-               "succeeded only with RDP security"),
-            EventId::kActionFailed);
-  EXPECT_EQ(id(L::kWarning, "  start-rdp-service on TermService: precondition-failed: disabled"),
-            EventId::kActionFailed);
-  EXPECT_EQ(id(L::kWarning,
-               "  restore-firewall-rules on RemoteDesktop-UserMode-In-TCP: rolled-back (action 5): "
-               "failed verify"),
-            EventId::kActionRolledBack);
-  EXPECT_EQ(id(L::kWarning,
-               "finished after an interruption: repair-rdp-key-acl on C:\\key: rolled-back "
-               "(applied, verify failed)"),
-            EventId::kActionRolledBack);
-  EXPECT_EQ(id(L::kWarning, "policy: MaxActionsPerHour: 0 is out of range (1..100); the default stays"),
+  EXPECT_EQ(event_id_for(agent::PassFindings{"tick", {"machinekeys-acl-drift"}}), EventId::kFinding);
+  EXPECT_EQ(event_id_for(agent::PassFindings{"tick", {}}), std::nullopt)
+      << "a healthy pass stays in the text log";
+  EXPECT_EQ(event_id_for(agent::PassStarted{"tick:1", "periodic health check"}), std::nullopt);
+  EXPECT_EQ(outcome(ActionState::kSucceeded), EventId::kActionSucceeded);
+  EXPECT_EQ(outcome(ActionState::kFailed), EventId::kActionFailed);
+  EXPECT_EQ(outcome(ActionState::kPreconditionFailed), EventId::kActionFailed);
+  EXPECT_EQ(outcome(ActionState::kRolledBack), EventId::kActionRolledBack);
+  EXPECT_EQ(outcome(ActionState::kSkipped), EventId::kActionSkipped);
+  EXPECT_EQ(
+      event_id_for(agent::ActionOutcome{
+          "repair-rdp-key-acl", "C:\\key", ActionState::kRolledBack, {}, 7, "applied, verify failed", true}),
+      EventId::kActionRolledBack)
+      << "recovered after an interruption";
+  EXPECT_EQ(event_id_for(agent::BreakerOpened{"regenerate-rdp-cert", "Remote Desktop", "came back 3 times"}),
+            EventId::kBreakerOpened);
+  EXPECT_EQ(event_id_for(agent::PolicyProblem{"MaxActionsPerHour: 0 is out of range", false}),
             EventId::kPolicyProblem);
-  EXPECT_EQ(id(L::kWarning, "policy source not read (Mode capped at Observe): open HKLM\\SOFTWARE\\RdpMend"),
+  EXPECT_EQ(event_id_for(agent::PolicyProblem{"open HKLM\\SOFTWARE\\RdpMend", true}),
             EventId::kPolicyProblem);
-  EXPECT_EQ(id(L::kError, "pass (periodic health check) changed nothing more: the journal is locked"),
+  EXPECT_EQ(event_id_for(agent::PassFailed{"tick", "the journal is locked"}), EventId::kAgentProblem);
+  EXPECT_EQ(event_id_for(agent::SourceProblem{"System", "subscription failed", false}),
             EventId::kAgentProblem);
-  EXPECT_EQ(id(L::kWarning, "  start-rdp-service on TermService: skipped"), EventId::kAgentProblem);
-  EXPECT_EQ(id(L::kInfo, "  self-probe: ok"), std::nullopt);
-  EXPECT_EQ(id(L::kInfo, "events 3, symptoms 1, passes 2 (0 held off), actions succeeded 1"), std::nullopt);
+  EXPECT_EQ(event_id_for(agent::JournalProblem{agent::LogLevel::kError, "bookmarks"}),
+            EventId::kAgentProblem);
+  EXPECT_EQ(event_id_for(agent::SelfProbeVerdict{"ok"}), std::nullopt);
 }
 
 }  // namespace
