@@ -4,6 +4,7 @@
 #include <variant>
 #include <vector>
 
+#include "catalog/catalog_ids.h"
 #include "maintenance_window.h"
 
 namespace rdpmend::policy {
@@ -87,28 +88,30 @@ std::vector<Setting> build_table() {
       "Off: do nothing. Observe: detect and diagnose, change nothing. Approve: plan fixes, apply each "
       "only after an administrator approves it. Auto: apply allowed fixes."));
   t.push_back(allow("AllowRepairMachineKeysAcl", "Allow repairing the MachineKeys folder ACL",
-                    "repair-machinekeys-acl", "true",
+                    ids::action::kRepairMachinekeysAcl, "true",
                     "Allow setting the MachineKeys folder ACL back to its documented default."));
   t.push_back(
-      allow("AllowRepairRdpKeyAcl", "Allow repairing the access to the RDP private key", "repair-rdp-key-acl",
-            "true",
+      allow("AllowRepairRdpKeyAcl", "Allow repairing the access to the RDP private key",
+            ids::action::kRepairRdpKeyAcl, "true",
             "Allow repairing the access rights of the RDP listener's private key file (xrdp: its group "
             "and mode)."));
   t.push_back(allow("AllowRegenerateRdpCert", "Allow replacing a self-signed RDP certificate",
-                    "regenerate-rdp-cert", "false",
+                    ids::action::kRegenerateRdpCert, "false",
                     "Allow replacing a self-signed RDP listener certificate (never a CA-issued one). Off by "
                     "default: clients that trusted the old certificate warn once."));
   t.push_back(
       allow("AllowRestoreFirewallRules", "Allow restoring the Remote Desktop firewall rules",
-            "restore-firewall-rules", "false",
+            ids::action::kRestoreFirewallRules, "false",
             "Allow enabling or re-creating the Remote Desktop firewall rules. Off by default: it widens "
             "network exposure, and a rule disabled on purpose looks the same as a lost one."));
-  t.push_back(allow("AllowStartRdpService", "Allow starting the Remote Desktop service", "start-rdp-service",
-                    "true", "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
-  t.push_back(allow(
-      "AllowRestartRdpService", "Allow restarting the Remote Desktop service", "restart-rdp-service", "false",
-      "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
-      "session."));
+  t.push_back(allow("AllowStartRdpService", "Allow starting the Remote Desktop service",
+                    ids::action::kStartRdpService, "true",
+                    "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
+  t.push_back(
+      allow("AllowRestartRdpService", "Allow restarting the Remote Desktop service",
+            ids::action::kRestartRdpService, "false",
+            "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
+            "session."));
   Setting sessions = allow(names::kAllowServiceRestartWithActiveSessions,
                            "Allow a service restart while users have active sessions", {}, "false",
                            "Allow a service restart while users have active sessions.");

@@ -1,20 +1,14 @@
 #include "agent/event_channels.h"
 
+#include <algorithm>
 #include <map>
 
 #include <nlohmann/json.hpp>
 
 #include "catalog/detection_catalog_data.h"
+#include "events/catalog.h"
 
 namespace rdpmend::agent {
-namespace {
-
-// Client-side and audit channels: not where a host's listener failures are logged.
-bool host_channel(const std::string& channel) {
-  return channel != "Security" && channel.find("RDPClient") == std::string::npos && channel != "xrdp";
-}
-
-}  // namespace
 
 std::string provider_xpath(const std::set<std::string>& providers) {
   std::string terms;
@@ -35,11 +29,14 @@ std::vector<WatchedChannel> windows_watched_channels() {
       auto& set = providers[channel.get<std::string>()];
       for (const auto& p : rule.value("providers", nlohmann::json::array())) set.insert(p.get<std::string>());
     }
+  const auto& watch = events::default_catalog().watch;
+  auto listed = [](const std::vector<std::string>& list, const std::string& channel) {
+    return std::find(list.begin(), list.end(), channel) != list.end();
+  };
   std::vector<WatchedChannel> watched;
   for (const auto& [channel, names] : providers) {
-    if (!host_channel(channel)) continue;
-    // Only System is busy enough to need the provider filter; the RDP channels are read whole.
-    watched.push_back({channel, channel == "System" ? provider_xpath(names) : "*"});
+    if (listed(watch.not_watched, channel)) continue;
+    watched.push_back({channel, listed(watch.by_provider, channel) ? provider_xpath(names) : "*"});
   }
   return watched;
 }

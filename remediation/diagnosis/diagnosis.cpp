@@ -9,9 +9,9 @@
 
 namespace rdpmend::diagnosis {
 
-nlohmann::json diagnosis_document(const inspect::HostState& state) {
+nlohmann::json diagnosis_document(const inspect::HostState& state, const DiagnosisCatalog& catalog) {
   nlohmann::json doc = nlohmann::json::parse(util::json_text(inspect::host_state_to_json(state)));
-  const char* primary = state.platform == "windows" ? "TermService" : "xrdp";
+  auto primary = catalog.rdp_service(state.platform);
   doc["rdp_service"] = nullptr;
   for (const auto& s : doc["services"])
     if (s.value("name", "") == primary) doc["rdp_service"] = s;
@@ -21,7 +21,8 @@ nlohmann::json diagnosis_document(const inspect::HostState& state) {
 Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::SymptomReport>& symptoms,
                    const DiagnosisCatalog& catalog) {
   Diagnosis result;
-  auto doc = diagnosis_document(state);
+  result.catalog = &catalog;
+  auto doc = diagnosis_document(state, catalog);
   std::set<std::string> confirmed_symptoms;
   for (const auto& rule : catalog.findings) {
     if (std::find(rule.platforms.begin(), rule.platforms.end(), state.platform) == rule.platforms.end())
@@ -67,16 +68,13 @@ Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::Sy
       }
     return false;
   });
-  // A service that is started needs no restart.
-  bool starts =
-      std::any_of(plan.begin(), plan.end(), [](const auto* a) { return a->id == "start-rdp-service"; });
   auto subsumed = [&](const ActionDefinition* a) {
     return std::any_of(plan.begin(), plan.end(), [&](const ActionDefinition* other) {
       return std::find(other->subsumes.begin(), other->subsumes.end(), a->id) != other->subsumes.end();
     });
   };
   for (const auto* a : plan)
-    if (!(starts && a->id == "restart-rdp-service") && !subsumed(a)) result.actions.push_back(a->id);
+    if (!subsumed(a)) result.actions.push_back(a->id);
   for (const auto& s : symptoms)
     if (!confirmed_symptoms.count(s.definition->id)) result.unconfirmed.push_back(s);
   return result;

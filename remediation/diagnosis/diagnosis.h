@@ -29,15 +29,16 @@ struct HeldAction {
 };
 
 struct Diagnosis {
+  const DiagnosisCatalog* catalog = nullptr;       // the rules and actions it names
   std::vector<Finding> findings;                   // most severe first
   std::vector<std::string> actions;                // ordered, each once
   std::vector<HeldAction> held;                    // called for, but held back by a refused file
   std::vector<events::SymptomReport> unconfirmed;  // symptoms no state confirms (hints only)
 };
 
-// The document the rules point into: the host state's JSON plus "rdp_service" (TermService on Windows,
-// xrdp on Linux).
-nlohmann::json diagnosis_document(const inspect::HostState& state);
+// The document the rules point into: the host state's JSON plus "rdp_service" (the catalog's service for
+// the host's platform: TermService on Windows, xrdp on Linux).
+nlohmann::json diagnosis_document(const inspect::HostState& state, const DiagnosisCatalog& catalog);
 
 Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::SymptomReport>& symptoms,
                    const DiagnosisCatalog& catalog);

@@ -13,6 +13,12 @@ namespace {
 
 using Json = nlohmann::json;
 
+constexpr std::pair<ActionKind, std::string_view> kActionKinds[] = {
+    {ActionKind::kChange, "change"},
+    {ActionKind::kServiceStart, "service-start"},
+    {ActionKind::kServiceRestart, "service-restart"},
+};
+
 using util::check_keys;
 using util::json_item_path;
 using util::JsonFailure;
@@ -47,15 +53,29 @@ const util::ConditionGrammar<StateCondition> kConditionGrammar{
 };
 
 DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
-  check_keys(root, "catalog", {"version", "actions", "findings"});
+  check_keys(root, "catalog", {"version", "rdp_service", "actions", "findings"});
   util::check_version(root, "catalog", 1);
   DiagnosisCatalog catalog;
+  if (!root.contains("rdp_service") || !root["rdp_service"].is_object())
+    throw JsonFailure{"rdp_service", "must name the RDP service of each platform"};
+  for (const auto& [platform, service] : root["rdp_service"].items()) {
+    if (!service.is_string() || service.get<std::string>().empty())
+      throw JsonFailure{"rdp_service/" + platform, "must be a service name"};
+    catalog.rdp_services[platform] = service.get<std::string>();
+  }
   std::set<std::string> action_ids;
   std::size_t i = 0;
   for (const auto& a : util::list_at(root, "actions", "catalog")) {
     std::string where = json_item_path("", "actions", i++);
-    check_keys(a, where, {"id", "order", "summary", "needs_trusted", "subsumes"});
-    ActionDefinition def{string_at(a, "id", where), 0, string_at(a, "summary", where), {}, {}};
+    check_keys(a, where, {"id", "order", "summary", "kind", "needs_trusted", "subsumes"});
+    ActionDefinition def;
+    def.id = string_at(a, "id", where);
+    def.summary = string_at(a, "summary", where);
+    if (a.contains("kind")) {
+      auto kind = action_kind_from_id(string_at(a, "kind", where));
+      if (!kind) throw JsonFailure{where, "'kind' must be change, service-start or service-restart"};
+      def.kind = *kind;
+    }
     def.needs_trusted = strings_at(a, "needs_trusted", where);
     for (const auto& role : def.needs_trusted)
       if (std::find_if(std::begin(inspect::kRoles), std::end(inspect::kRoles),
@@ -85,8 +105,8 @@ DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
     rule.summary = string_at(f, "summary", where);
     rule.platforms = strings_at(f, "platforms", where);
     for (const auto& p : rule.platforms)
-      if (p != "windows" && p != "xrdp")
-        throw JsonFailure{where, "platform '" + p + "' is not windows or xrdp"};
+      if (!catalog.rdp_services.count(p))
+        throw JsonFailure{where, "platform '" + p + "' has no 'rdp_service' (the platforms are its keys)"};
     if (!f.contains("when") || !f["when"].is_array() || f["when"].empty())
       throw JsonFailure{where, "'when' must list the state that confirms the finding"};
     std::size_t k = 0;
@@ -136,10 +156,21 @@ void collect(const Json& node, std::string_view rest, std::vector<const Json*>& 
 
 }  // namespace
 
+std::optional<ActionKind> action_kind_from_id(std::string_view id) {
+  for (const auto& [kind, name] : kActionKinds)
+    if (name == id) return kind;
+  return std::nullopt;
+}
+
 const ActionDefinition* DiagnosisCatalog::action(std::string_view id) const {
   for (const auto& a : actions)
     if (a.id == id) return &a;
   return nullptr;
+}
+
+std::string_view DiagnosisCatalog::rdp_service(std::string_view platform) const {
+  auto it = rdp_services.find(std::string(platform));
+  return it == rdp_services.end() ? std::string_view() : std::string_view(it->second);
 }
 
 std::vector<const nlohmann::json*> values_at(const nlohmann::json& document, std::string_view pointer) {

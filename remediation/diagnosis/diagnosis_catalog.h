@@ -4,7 +4,10 @@
 // symptoms that point to it, the state facts to show as evidence, and the actions that fix it in order.
 // Findings come from state only: events are hints, state is truth.
 
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,13 +25,22 @@ struct StateCondition {
   std::vector<StateCondition> children;
 };
 
+// What the planner must know of an action beyond its id: a service restart interrupts sessions and is
+// only worth it after another change in the same plan.
+enum class ActionKind { kChange, kServiceStart, kServiceRestart };
+
+// "change", "service-start", "service-restart" (the catalog's "kind"); nullopt for anything else.
+std::optional<ActionKind> action_kind_from_id(std::string_view id);
+
 struct ActionDefinition {
   std::string id;
   int order = 0;  // plans run actions by this order: key permissions, certificate, firewall, service last
   std::string summary;
+  ActionKind kind = ActionKind::kChange;
   // The files it reads or changes, by role (inspect::kRoles): a refused one holds the action back.
   std::vector<std::string> needs_trusted;
-  // Actions it makes needless when both are planned (a new certificate pair comes with a readable key).
+  // Actions it makes needless when both are planned (a new certificate pair comes with a readable key; a
+  // service that is started needs no restart).
   std::vector<std::string> subsumes;
 };
 
@@ -44,10 +56,12 @@ struct FindingRule {
 };
 
 struct DiagnosisCatalog {
+  std::map<std::string, std::string> rdp_services;  // platform -> the service that carries the listener
   std::vector<ActionDefinition> actions;
   std::vector<FindingRule> findings;
 
   const ActionDefinition* action(std::string_view id) const;
+  std::string_view rdp_service(std::string_view platform) const;  // empty for an unknown platform
 };
 
 // Symptom ids are checked against the detection catalog.

@@ -127,6 +127,7 @@ using util::check_keys;
 using util::json_item_path;
 using util::JsonFailure;
 using util::string_at;
+using util::strings_at;
 
 std::vector<std::string> lowered_strings_at(const json& object, const char* key, const std::string& where) {
   auto out = util::strings_at(object, key, where);
@@ -192,9 +193,16 @@ Matcher parse_matcher(const json& j, const std::string& where) {
 }
 
 Catalog parse_catalog_json(const json& root) {
-  check_keys(root, "catalog", {"version", "symptoms", "rules", "context"});
+  check_keys(root, "catalog", {"version", "watch", "symptoms", "rules", "context"});
   util::check_version(root, "catalog", 1);
   Catalog catalog;
+  if (root.contains("watch")) {
+    const auto& watch = root["watch"];
+    if (!watch.is_object()) throw JsonFailure{"watch", "must be an object"};
+    check_keys(watch, "watch", {"not_watched", "by_provider"});
+    catalog.watch.not_watched = strings_at(watch, "not_watched", "watch");
+    catalog.watch.by_provider = strings_at(watch, "by_provider", "watch");
+  }
   std::set<std::string> ids;
   std::size_t i = 0;
   for (const auto& s : util::list_at(root, "symptoms", "catalog")) {

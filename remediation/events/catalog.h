@@ -71,7 +71,16 @@ struct ContextRule {
   Matcher match;
 };
 
+// How the Windows agent subscribes to the rules' channels: client-side and audit channels (and xrdp's log,
+// which is not a channel) are not where a host's listener failures are logged, and a busy channel is read
+// through its rules' providers only.
+struct ChannelWatch {
+  std::vector<std::string> not_watched;
+  std::vector<std::string> by_provider;
+};
+
 struct Catalog {
+  ChannelWatch watch;
   std::vector<SymptomDefinition> symptoms;
   std::vector<DetectionRule> rules;
   std::vector<ContextRule> context;

@@ -3,14 +3,6 @@
 #include <algorithm>
 
 namespace rdpmend::plan {
-namespace {
-
-bool is_service_restart(const std::string& id) {
-  return id == "restart-rdp-service";
-}
-
-}  // namespace
-
 Plan make_plan(const PlanInput& in, const PlanScope& scope) {
   Plan plan;
   plan.mode = in.policy.mode;
@@ -23,6 +15,7 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
       if (std::find(f.rule->actions.begin(), f.rule->actions.end(), id) != f.rule->actions.end())
         p.findings.push_back(f.rule->id);
     actions::Action* action = in.actions.find(id);
+    const auto* definition = in.diagnosis.catalog ? in.diagnosis.catalog->action(id) : nullptr;
     if (action) p.target = action->target(in.state);
 
     auto skip = [&](SkipReason why, std::string reason) {
@@ -79,7 +72,7 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
       skip(SkipReason::kMaintenanceWindow, "outside the maintenance window");
       continue;
     }
-    if (is_service_restart(id)) {
+    if (definition && definition->kind == diagnosis::ActionKind::kServiceRestart) {
       if (!earlier_change) {
         skip(SkipReason::kNothingToRestart, "nothing to restart for: no change before it runs now");
         continue;

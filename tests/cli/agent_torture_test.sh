@@ -75,7 +75,8 @@ ok = dict(db.execute("SELECT action, COUNT(*) FROM actions WHERE state = 'succee
 assert ok.get('repair-machinekeys-acl') == 1 and ok.get('regenerate-rdp-cert') == 1, f'successes: {ok}'
 print('journal ok:', ok)
 PY
-check "journal intact, nothing in flight, each action succeeded exactly once ($(tail -n 1 "$tmp/verdict.txt"))" 0 $?
+verdict=$?
+check "journal intact, nothing in flight, each action succeeded exactly once ($(tail -n 1 "$tmp/verdict.txt"))" 0 $verdict
 "$rdpmend" diagnose --host "sim:$tmp/host.json" --json >"$tmp/after.json"
 check "the host ends repaired (diagnose: no findings)" 0 $?
 

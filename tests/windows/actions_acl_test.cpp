@@ -190,7 +190,7 @@ TEST_F(AclActionsTest, MachineKeysRefusesALinkTheInspectionReported) {
   state_.machinekeys_acl->file.is_link = true;
   auto checked = machine_keys_action()->check(state_);
   ASSERT_FALSE(checked.ok());
-  EXPECT_EQ(checked.error().what, kRepairMachineKeysAcl);
+  EXPECT_EQ(checked.error().what, ids::action::kRepairMachinekeysAcl);
   EXPECT_THAT(checked.error().detail, HasSubstr("reparse point"));
   EXPECT_THAT(checked.error().detail, HasSubstr("never renamed"));
 }
@@ -240,8 +240,9 @@ TEST_F(AclActionsTest, BothRefuseAnObjectInAFolderOthersMayChange) {
         << action->id();
     auto backup = action->backup(state_);
     EXPECT_FALSE(backup.ok()) << action->id();
-    auto rolled_back = action->rollback(Backup{
-        {{"path", win::narrow(action->id() == kRepairMachineKeysAcl ? keys : key)}, {"sddl", keys_before}}});
+    auto rolled_back = action->rollback(
+        Backup{{{"path", win::narrow(action->id() == ids::action::kRepairMachinekeysAcl ? keys : key)},
+                {"sddl", keys_before}}});
     ASSERT_FALSE(rolled_back.ok()) << action->id();
     EXPECT_THAT(rolled_back.error().detail, HasSubstr("writable-by-others")) << action->id();
   }
@@ -349,7 +350,7 @@ TEST_F(AclActionsTest, KeyFileMustBeAKeyFileInTheKeyFolders) {
     state_.certificate.key.path.clear();
     auto checked = key_action()->check(state_);
     ASSERT_FALSE(checked.ok()) << path;
-    EXPECT_EQ(checked.error().what, kRepairRdpKeyAcl) << path;
+    EXPECT_EQ(checked.error().what, ids::action::kRepairRdpKeyAcl) << path;
   }
   // The certificate's own key path is used when the ACL check has none, under the same rules.
   state_.rdp_key_acl.reset();

@@ -26,8 +26,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kIds{kRepairMachineKeysAcl, kRepairRdpKeyAcl, kRegenerateRdpCert,
-                                    kRestoreFirewallRules, kStartRdpService, kRestartRdpService};
+const std::vector<std::string> kIds{ids::action::kRepairMachinekeysAcl, ids::action::kRepairRdpKeyAcl,
+                                    ids::action::kRegenerateRdpCert,    ids::action::kRestoreFirewallRules,
+                                    ids::action::kStartRdpService,      ids::action::kRestartRdpService};
 
 // BUILTIN\Administrators enabled (and not deny-only) in the process token, read from its groups.
 bool token_groups_hold_enabled_administrators() {
@@ -104,7 +105,9 @@ TEST(Administrator, AnUnelevatedTokenIsRefused) {
                                TokenImpersonation, &impersonation));
   ASSERT_TRUE(SetThreadToken(nullptr, impersonation)) << GetLastError();
   auto admin = windows::calling_thread_is_administrator();
-  auto checked = make_windows_actions(test_support::isolated_config()).find(kRepairMachineKeysAcl)->check({});
+  auto checked = make_windows_actions(test_support::isolated_config())
+                     .find(ids::action::kRepairMachinekeysAcl)
+                     ->check({});
   RevertToSelf();
   CloseHandle(impersonation);
   CloseHandle(restricted);
@@ -121,12 +124,12 @@ TEST(WindowsActions, OfferEveryWindowsActionOfTheCatalog) {
   for (const auto& action : diagnosis::default_diagnosis_catalog().actions)
     EXPECT_NE(std::find(ids.begin(), ids.end(), action.id), ids.end()) << action.id;
   auto set = make_windows_actions(WindowsActionConfig{});
-  EXPECT_TRUE(set.find(kRepairMachineKeysAcl)->reversible());
-  EXPECT_TRUE(set.find(kRepairRdpKeyAcl)->reversible());
-  EXPECT_TRUE(set.find(kRegenerateRdpCert)->reversible());
-  EXPECT_TRUE(set.find(kRestoreFirewallRules)->reversible());
-  EXPECT_FALSE(set.find(kStartRdpService)->reversible());
-  EXPECT_FALSE(set.find(kRestartRdpService)->reversible());
+  EXPECT_TRUE(set.find(ids::action::kRepairMachinekeysAcl)->reversible());
+  EXPECT_TRUE(set.find(ids::action::kRepairRdpKeyAcl)->reversible());
+  EXPECT_TRUE(set.find(ids::action::kRegenerateRdpCert)->reversible());
+  EXPECT_TRUE(set.find(ids::action::kRestoreFirewallRules)->reversible());
+  EXPECT_FALSE(set.find(ids::action::kStartRdpService)->reversible());
+  EXPECT_FALSE(set.find(ids::action::kRestartRdpService)->reversible());
 }
 
 }  // namespace

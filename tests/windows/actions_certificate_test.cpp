@@ -233,7 +233,7 @@ TEST_F(CertificateActionTest, RefusesACaIssuedCertificate) {
   EXPECT_FALSE(state.certificate.info->self_signed);
   auto refused = action()->check(state);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().what, kRegenerateRdpCert);
+  EXPECT_EQ(refused.error().what, ids::action::kRegenerateRdpCert);
   EXPECT_THAT(refused.error().detail, StartsWith("refused: issued by CN=RdpMend Test CA, not self-signed"));
   // A state that claims otherwise is not believed: the certificate in the store is judged by its signature.
   state.certificate.info->self_signed = true;

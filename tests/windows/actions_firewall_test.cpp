@@ -147,7 +147,7 @@ TEST(FirewallAction, UnderWineReportsTheStubBeforeChangingAnything) {
   HostState state;
   auto checked = a->check(state);
   ASSERT_FALSE(checked.ok());
-  EXPECT_EQ(checked.error().what, kRestoreFirewallRules);
+  EXPECT_EQ(checked.error().what, ids::action::kRestoreFirewallRules);
   EXPECT_THAT(checked.error().detail, HasSubstr("INetFwRules::get__NewEnum"));
   EXPECT_THAT(checked.error().detail, HasSubstr("[0x80004001]"));  // E_NOTIMPL
   EXPECT_FALSE(a->backup(state).ok());

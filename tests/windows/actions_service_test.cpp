@@ -118,7 +118,7 @@ TEST_F(WineTermServiceTest, RefusesADisabledService) {
   ASSERT_TRUE(ChangeServiceConfigW(service_.get(), SERVICE_NO_CHANGE, original, SERVICE_NO_CHANGE, nullptr,
                                    nullptr, nullptr, nullptr, nullptr, nullptr, nullptr));
   ASSERT_FALSE(start.ok());
-  EXPECT_EQ(start.error().what, kStartRdpService);
+  EXPECT_EQ(start.error().what, ids::action::kStartRdpService);
   EXPECT_EQ(start.error().object, "TermService");
   EXPECT_THAT(start.error().detail, HasSubstr("an administrator disabled the service"));
   EXPECT_FALSE(restart.ok());

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "catalog/catalog_ids.h"
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
 #include "security/linux/posix_files.h"
@@ -19,7 +20,7 @@ namespace {
 using inspect::HostState;
 using Json = nlohmann::json;
 
-constexpr const char* kId = "repair-rdp-key-acl";
+constexpr const char* kId = ids::action::kRepairRdpKeyAcl;
 
 Status run(const std::vector<std::string>& argv) {
   auto out = inspect::linux_host::run_command(argv, std::chrono::seconds(30));

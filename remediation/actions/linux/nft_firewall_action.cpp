@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "catalog/catalog_ids.h"
 #include "inspect/linux/run_command.h"
 
 namespace rdpmend::actions {
@@ -13,7 +14,7 @@ using inspect::HostState;
 using inspect::linux_host::run_command;
 using Json = nlohmann::json;
 
-constexpr const char* kId = "restore-firewall-rules";
+constexpr const char* kId = ids::action::kRestoreFirewallRules;
 
 // nft parses its arguments as one command line: only plain identifiers go in.
 bool plain_name(const std::string& name) {

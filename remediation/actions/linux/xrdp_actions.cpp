@@ -10,6 +10,7 @@
 #include "actions/linux/key_group_action.h"
 #include "actions/linux/nft_firewall_action.h"
 #include "actions/linux/self_signed.h"
+#include "catalog/catalog_ids.h"
 #include "inspect/linux/posix_access.h"
 #include "inspect/linux/run_command.h"
 #include "probe/openssl_util.h"
@@ -73,7 +74,7 @@ Result<security::TrustedFile> open_key_to_change(const std::string& path, const 
 class RepairKeyAcl final : public Action {
  public:
   explicit RepairKeyAcl(XrdpActionConfig config) : config_(std::move(config)) {}
-  std::string_view id() const override { return "repair-rdp-key-acl"; }
+  std::string_view id() const override { return ids::action::kRepairRdpKeyAcl; }
   std::string target(const HostState& s) const override { return s.listener.key_path; }
 
   Status check(const HostState& s) override {
@@ -174,7 +175,7 @@ Status replaceable(const std::string& path, bool certificate, const char* action
 class RegenerateCert final : public Action {
  public:
   explicit RegenerateCert(XrdpActionConfig config) : config_(std::move(config)) {}
-  std::string_view id() const override { return "regenerate-rdp-cert"; }
+  std::string_view id() const override { return ids::action::kRegenerateRdpCert; }
   std::string target(const HostState& s) const override { return s.listener.certificate_path; }
 
   Status check(const HostState& s) override {
@@ -190,8 +191,9 @@ class RegenerateCert final : public Action {
       return Error{std::string(id()), s.listener.certificate_path,
                    "issued by " + s.certificate.info->issuer +
                        ", not self-signed: RdpMend only replaces self-signed certificates"};
-    if (auto ok = replaceable(s.listener.certificate_path, true, "regenerate-rdp-cert"); !ok) return ok;
-    if (auto ok = replaceable(s.listener.key_path, false, "regenerate-rdp-cert"); !ok) return ok;
+    if (auto ok = replaceable(s.listener.certificate_path, true, ids::action::kRegenerateRdpCert); !ok)
+      return ok;
+    if (auto ok = replaceable(s.listener.key_path, false, ids::action::kRegenerateRdpCert); !ok) return ok;
     if (config_.hostname.empty()) return Error{std::string(id()), "", "no host name for the certificate"};
     if (auto gid = primary_gid(config_.xrdp_user); !gid) return gid.error();
     return Ok{};
@@ -208,8 +210,9 @@ class RegenerateCert final : public Action {
   Status apply(const HostState& s, const Backup&) override {
     auto gid = primary_gid(config_.xrdp_user);
     if (!gid) return gid.error();
-    if (auto ok = replaceable(s.listener.certificate_path, true, "regenerate-rdp-cert"); !ok) return ok;
-    if (auto ok = replaceable(s.listener.key_path, false, "regenerate-rdp-cert"); !ok) return ok;
+    if (auto ok = replaceable(s.listener.certificate_path, true, ids::action::kRegenerateRdpCert); !ok)
+      return ok;
+    if (auto ok = replaceable(s.listener.key_path, false, ids::action::kRegenerateRdpCert); !ok) return ok;
     auto pair = make_self_signed({config_.hostname, config_.key_type, config_.validity_days});
     if (!pair) return pair.error();
     auto key_entry = security::open_trusted_entry(s.listener.key_path);
@@ -256,7 +259,7 @@ class RunServiceCommand final : public Action {
   RunServiceCommand(std::string id, XrdpActionConfig config)
       : id_(std::move(id)), config_(std::move(config)) {}
   std::string_view id() const override { return id_; }
-  std::string target(const HostState&) const override { return "xrdp"; }
+  std::string target(const HostState&) const override { return ids::rdp_service::kXrdp; }
 
   Status check(const HostState&) override {
     if (auto root = need_root(id_); !root) return root;
@@ -278,8 +281,9 @@ class RunServiceCommand final : public Action {
     return Ok{};
   }
   Status verify(const HostState& after) override {
-    const auto* s = after.service("xrdp");
-    if (!s || s->state != "running") return Error{"verify service", "xrdp", "not running and listening"};
+    const auto* s = after.service(ids::rdp_service::kXrdp);
+    if (!s || s->state != "running")
+      return Error{"verify service", ids::rdp_service::kXrdp, "not running and listening"};
     return Ok{};
   }
   bool reversible() const override { return false; }
@@ -303,8 +307,8 @@ ActionSet make_xrdp_actions(const XrdpActionConfig& config) {
     set.add(std::make_unique<RepairKeyAcl>(config));
   set.add(std::make_unique<RegenerateCert>(config));
   set.add(make_nft_firewall_action(config.nft));
-  set.add(std::make_unique<RunServiceCommand>("start-rdp-service", config));
-  set.add(std::make_unique<RunServiceCommand>("restart-rdp-service", config));
+  set.add(std::make_unique<RunServiceCommand>(ids::action::kStartRdpService, config));
+  set.add(std::make_unique<RunServiceCommand>(ids::action::kRestartRdpService, config));
   return set;
 }
 

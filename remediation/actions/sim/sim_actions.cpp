@@ -2,6 +2,7 @@
 
 #include <functional>
 
+#include "catalog/catalog_ids.h"
 #include "inspect/host_state_json.h"
 #include "util/json_text.h"
 
@@ -15,7 +16,7 @@ constexpr const char* kMachineKeysDefault = "O:SYG:SYD:PAI(A;;0x12019f;;;WD)(A;;
 
 inspect::ServiceState* rdp_service(HostState& s) {
   for (auto& svc : s.services)
-    if (svc.name == (s.platform == "windows" ? "TermService" : "xrdp")) return &svc;
+    if (svc.name == ids::rdp_service_for(s.platform)) return &svc;
   return nullptr;
 }
 
@@ -82,13 +83,14 @@ Status ok_if(bool condition, const std::string& what, const std::string& why) {
 std::vector<SimSpec> specs() {
   std::vector<SimSpec> out;
   out.push_back(
-      {"repair-machinekeys-acl",
+      {ids::action::kRepairMachinekeysAcl,
        true,
        [](const HostState& s) { return s.machinekeys_acl ? s.machinekeys_acl->file.path : std::string(); },
        [](const HostState& s) -> Status {
-         if (!s.machinekeys_acl) return Error{"repair-machinekeys-acl", "sim", "no MachineKeys folder"};
+         if (!s.machinekeys_acl)
+           return Error{ids::action::kRepairMachinekeysAcl, "sim", "no MachineKeys folder"};
          // A junction at MachineKeys is refused, never followed; renaming the folder is not an option.
-         return ok_if(!s.machinekeys_acl->file.is_link, "repair-machinekeys-acl",
+         return ok_if(!s.machinekeys_acl->file.is_link, ids::action::kRepairMachinekeysAcl,
                       "MachineKeys is a reparse point: refusing to change permissions through it");
        },
        [](HostState& s) {
@@ -101,13 +103,13 @@ std::vector<SimSpec> specs() {
                       "verify repair-machinekeys-acl", "the folder ACL still differs from the default");
        },
        {"machinekeys_acl"}});
-  out.push_back({"repair-rdp-key-acl",
+  out.push_back({ids::action::kRepairRdpKeyAcl,
                  true,
                  [](const HostState& s) { return s.certificate.key.path; },
                  [](const HostState& s) -> Status {
                    if (!s.certificate.key.exists)
-                     return Error{"repair-rdp-key-acl", "sim", "the key file does not exist"};
-                   return ok_if(!s.certificate.key.is_link, "repair-rdp-key-acl",
+                     return Error{ids::action::kRepairRdpKeyAcl, "sim", "the key file does not exist"};
+                   return ok_if(!s.certificate.key.is_link, ids::action::kRepairRdpKeyAcl,
                                 "the key file is a link: refusing to change permissions through it");
                  },
                  [](HostState& s) {
@@ -125,46 +127,46 @@ std::vector<SimSpec> specs() {
                  {"certificate", "rdp_key_acl"}});
   // The target is where the listener's certificate lives, not the certificate: a new thumbprint is the
   // same target, so cooldowns and the breaker hold across regenerations.
-  out.push_back({"regenerate-rdp-cert",
-                 true,
-                 [](const HostState& s) {
-                   auto slash = s.certificate.location.rfind('\\');
-                   return s.certificate.source == "self-signed" && slash != std::string::npos
-                              ? s.certificate.location.substr(0, slash)
-                              : s.certificate.location;
-                 },
-                 [](const HostState& s) {
-                   return ok_if(!s.certificate.info || s.certificate.info->self_signed, "regenerate-rdp-cert",
-                                "the certificate is CA-issued: only self-signed certificates are replaced");
-                 },
-                 [](HostState& s) {
-                   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-                   probe::CertificateInfo info;
-                   info.subject = info.issuer = "CN=" + s.hostname;
-                   info.not_before = now;
-                   info.not_after = now + std::chrono::hours(24 * 365);
-                   info.days_left = 365;
-                   info.self_signed = true;
-                   info.key_type = "RSA";
-                   info.key_bits = 2048;
-                   info.sha1 = "5151515151515151515151515151515151515151";
-                   s.certificate.present = true;
-                   s.certificate.info = info;
-                   s.certificate.key.exists = true;
-                   s.certificate.key.readable_by_service = true;
-                   s.certificate.key_matches = true;
-                   s.certificate.error.clear();
-                   if (s.self_probe && s.self_probe->verdict != "ok" &&
-                       s.self_probe->verdict != "nla-required")
-                     s.self_probe->verdict = "ok";
-                 },
-                 [](const HostState& s) {
-                   return ok_if(s.certificate.present && s.certificate.info && !s.certificate.info->expired &&
-                                    s.certificate.key_matches == true,
-                                "verify regenerate-rdp-cert", "no valid certificate with a matching key");
-                 },
-                 {"certificate", "self_probe"}});
-  out.push_back({"restore-firewall-rules",
+  out.push_back(
+      {ids::action::kRegenerateRdpCert,
+       true,
+       [](const HostState& s) {
+         auto slash = s.certificate.location.rfind('\\');
+         return s.certificate.source == "self-signed" && slash != std::string::npos
+                    ? s.certificate.location.substr(0, slash)
+                    : s.certificate.location;
+       },
+       [](const HostState& s) {
+         return ok_if(!s.certificate.info || s.certificate.info->self_signed, ids::action::kRegenerateRdpCert,
+                      "the certificate is CA-issued: only self-signed certificates are replaced");
+       },
+       [](HostState& s) {
+         auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+         probe::CertificateInfo info;
+         info.subject = info.issuer = "CN=" + s.hostname;
+         info.not_before = now;
+         info.not_after = now + std::chrono::hours(24 * 365);
+         info.days_left = 365;
+         info.self_signed = true;
+         info.key_type = "RSA";
+         info.key_bits = 2048;
+         info.sha1 = "5151515151515151515151515151515151515151";
+         s.certificate.present = true;
+         s.certificate.info = info;
+         s.certificate.key.exists = true;
+         s.certificate.key.readable_by_service = true;
+         s.certificate.key_matches = true;
+         s.certificate.error.clear();
+         if (s.self_probe && s.self_probe->verdict != "ok" && s.self_probe->verdict != "nla-required")
+           s.self_probe->verdict = "ok";
+       },
+       [](const HostState& s) {
+         return ok_if(s.certificate.present && s.certificate.info && !s.certificate.info->expired &&
+                          s.certificate.key_matches == true,
+                      "verify regenerate-rdp-cert", "no valid certificate with a matching key");
+       },
+       {"certificate", "self_probe"}});
+  out.push_back({ids::action::kRestoreFirewallRules,
                  true,
                  [](const HostState&) { return std::string("RemoteDesktop-UserMode-In-*"); },
                  [](const HostState&) -> Status { return Ok{}; },
@@ -182,12 +184,10 @@ std::vector<SimSpec> specs() {
                                 "a Remote Desktop rule is still missing or off");
                  },
                  {"firewall"}});
-  for (const char* id : {"start-rdp-service", "restart-rdp-service"}) {
+  for (const char* id : {ids::action::kStartRdpService, ids::action::kRestartRdpService}) {
     out.push_back({id,
                    false,
-                   [](const HostState& s) {
-                     return s.platform == "windows" ? std::string("TermService") : std::string("xrdp");
-                   },
+                   [](const HostState& s) { return std::string(ids::rdp_service_for(s.platform)); },
                    [](const HostState& s) {
                      return ok_if(rdp_service(const_cast<HostState&>(s)) != nullptr, "service",
                                   "the RDP service is not installed");

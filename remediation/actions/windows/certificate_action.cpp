@@ -92,7 +92,7 @@ Json key_info_json(const CERT_CONTEXT* cert) {
 class RegenerateCertificate final : public Action {
  public:
   explicit RegenerateCertificate(WindowsActionConfig config) : config_(std::move(config)) {}
-  std::string_view id() const override { return kRegenerateRdpCert; }
+  std::string_view id() const override { return ids::action::kRegenerateRdpCert; }
   std::string target(const HostState&) const override { return store_text(); }
 
   Status check(const HostState& state) override {

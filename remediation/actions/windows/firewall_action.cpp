@@ -148,7 +148,7 @@ Status run(RuleSet& set, const std::vector<FirewallStep>& steps, const std::stri
 class RestoreFirewallRules final : public Action {
  public:
   explicit RestoreFirewallRules(WindowsActionConfig config) : config_(std::move(config)) {}
-  std::string_view id() const override { return kRestoreFirewallRules; }
+  std::string_view id() const override { return ids::action::kRestoreFirewallRules; }
   std::string target(const HostState&) const override {
     return std::string(inspect::windows::kRdpRuleTcp) + ", " + inspect::windows::kRdpRuleUdp;
   }

@@ -17,7 +17,7 @@ class MachineKeysAcl final : public windows::AclRepair {
       : AclRepair(std::move(config), windows::ObjectKind::kFolder,
                   std::string(inspect::kMachineKeysDefaultSddl)) {}
 
-  std::string_view id() const override { return kRepairMachineKeysAcl; }
+  std::string_view id() const override { return ids::action::kRepairMachinekeysAcl; }
   std::string target(const HostState&) const override {
     auto folder = machine_keys();
     return folder ? win::narrow(folder.value()) : std::string();

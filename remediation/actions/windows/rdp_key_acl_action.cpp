@@ -27,7 +27,7 @@ class RdpKeyAcl final : public windows::AclRepair {
   explicit RdpKeyAcl(WindowsActionConfig config)
       : AclRepair(std::move(config), windows::ObjectKind::kFile, kRdpKeyFileSddl) {}
 
-  std::string_view id() const override { return kRepairRdpKeyAcl; }
+  std::string_view id() const override { return ids::action::kRepairRdpKeyAcl; }
   std::string target(const HostState& state) const override { return inspected_path(state); }
 
   Status refuse_from_state(const HostState& state) const override {

@@ -243,7 +243,7 @@ class ServiceAction : public Action {
 class StartRdpService final : public ServiceAction {
  public:
   using ServiceAction::ServiceAction;
-  std::string_view id() const override { return kStartRdpService; }
+  std::string_view id() const override { return ids::action::kStartRdpService; }
 
   Status apply(const HostState& before, const Backup&) override {
     starting(before);
@@ -258,7 +258,7 @@ class StartRdpService final : public ServiceAction {
 class RestartRdpService final : public ServiceAction {
  public:
   using ServiceAction::ServiceAction;
-  std::string_view id() const override { return kRestartRdpService; }
+  std::string_view id() const override { return ids::action::kRestartRdpService; }
 
   Status apply(const HostState& before, const Backup&) override {
     starting(before);

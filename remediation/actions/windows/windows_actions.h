@@ -22,15 +22,10 @@
 #include <vector>
 
 #include "actions/action.h"
+#include "catalog/catalog_ids.h"
+#include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
-
-inline constexpr const char* kRepairMachineKeysAcl = "repair-machinekeys-acl";
-inline constexpr const char* kRepairRdpKeyAcl = "repair-rdp-key-acl";
-inline constexpr const char* kRegenerateRdpCert = "regenerate-rdp-cert";
-inline constexpr const char* kRestoreFirewallRules = "restore-firewall-rules";
-inline constexpr const char* kStartRdpService = "start-rdp-service";
-inline constexpr const char* kRestartRdpService = "restart-rdp-service";
 
 // What repair-rdp-key-acl gives the key file: SYSTEM and Administrators full control, NETWORK SERVICE (the
 // TermService account) read, owner SYSTEM, nothing inherited, nobody else.
@@ -46,7 +41,7 @@ struct WindowsActionConfig {
   std::wstring self_signed_key_container = L"TSSecKeySet1";
   // The RDP service, and the services restarted with it (before it, and only when they run): SessionEnv
   // makes the self-signed certificate (reference 3.3).
-  std::wstring rdp_service = L"TermService";
+  std::wstring rdp_service = win::widen(ids::rdp_service::kWindows);
   std::vector<std::wstring> restart_with = {L"SessionEnv"};
   std::chrono::milliseconds service_timeout{60000};  // the longest wait for one service state change
   // Whether the caller may change the host; empty: the calling thread's token holds an enabled

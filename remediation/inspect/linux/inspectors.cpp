@@ -10,6 +10,7 @@
 
 #include <openssl/x509.h>
 
+#include "catalog/catalog_ids.h"
 #include "inspect/host.h"
 #include "inspect/linux/nft_ruleset.h"
 #include "inspect/linux/posix_access.h"
@@ -191,7 +192,7 @@ class XrdpService final : public ServiceInspector {
  public:
   std::vector<ServiceState> inspect(const ListenerSettings& listener) override {
     ServiceState s;
-    s.name = "xrdp";
+    s.name = ids::rdp_service::kXrdp;
     s.present = access("/usr/sbin/xrdp", X_OK) == 0;
     if (!s.present) {
       s.error = "/usr/sbin/xrdp is not installed";

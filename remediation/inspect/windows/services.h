@@ -7,11 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "catalog/catalog_ids.h"
 #include "inspect/services.h"
 
 namespace rdpmend::inspect::windows {
 
-inline const std::vector<std::string> kRdpServices{"TermService", "SessionEnv", "UmRdpService"};
+inline const std::vector<std::string> kRdpServices{ids::rdp_service::kWindows, "SessionEnv", "UmRdpService"};
 
 std::unique_ptr<ServiceInspector> make_service_inspector(std::vector<std::string> names = kRdpServices);
 

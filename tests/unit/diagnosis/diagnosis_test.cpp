@@ -1,8 +1,8 @@
 // Diagnosis scenarios on the simulated host: a healthy Windows snapshot, each finding alone, and
 // combinations. Events are hints: only state makes a finding.
 
-#include "test_snapshot.h"
 #include "diagnosis/diagnosis.h"
+#include "test_snapshot.h"
 
 #include <gtest/gtest.h>
 
@@ -118,11 +118,15 @@ INSTANTIATE_TEST_SUITE_P(
                              [](HostState& s) { s.machinekeys_acl->matches_default = false; },
                              {"machinekeys-acl-drift"},
                              {"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}},
-                      Single{"MachineKeysIsAJunction", [](HostState& s) { s.machinekeys_acl->file.is_link = true; },
-               {"machinekeys-acl-drift"}, {"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}},
-        Single{"RdpKeyFileIsALink", [](HostState& s) { s.rdp_key_acl->file.is_link = true; }, {"rdp-key-file-acl-drift"},
-               {"repair-rdp-key-acl", "restart-rdp-service"}},
-        Single{"KeyFileDrift",
+                      Single{"MachineKeysIsAJunction",
+                             [](HostState& s) { s.machinekeys_acl->file.is_link = true; },
+                             {"machinekeys-acl-drift"},
+                             {"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}},
+                      Single{"RdpKeyFileIsALink",
+                             [](HostState& s) { s.rdp_key_acl->file.is_link = true; },
+                             {"rdp-key-file-acl-drift"},
+                             {"repair-rdp-key-acl", "restart-rdp-service"}},
+                      Single{"KeyFileDrift",
                              [](HostState& s) { s.rdp_key_acl->matches_default = false; },
                              {"rdp-key-file-acl-drift"},
                              {"repair-rdp-key-acl", "restart-rdp-service"}},
@@ -211,13 +215,13 @@ TEST(Diagnosis, BadSnapshotValuesAreErrorsWithTheirPath) {
 
 TEST(DiagnosisCatalog, RejectsUnknownSymptomsAndActions) {
   auto bad_symptom = parse_diagnosis_catalog(
-      R"({"version":1,"actions":[],"findings":[{"id":"x","severity":"error","summary":"s","platforms":["xrdp"],
+      R"({"version":1,"rdp_service":{"xrdp":"xrdp"},"actions":[],"findings":[{"id":"x","severity":"error","summary":"s","platforms":["xrdp"],
           "when":[{"state":"/a","equals":true}],"symptoms":["nope"]}]})",
       "t", events::default_catalog());
   ASSERT_FALSE(bad_symptom);
   EXPECT_NE(bad_symptom.error().message().find("symptom 'nope'"), std::string::npos);
   auto bad_action = parse_diagnosis_catalog(
-      R"({"version":1,"actions":[],"findings":[{"id":"x","severity":"error","summary":"s","platforms":["xrdp"],
+      R"({"version":1,"rdp_service":{"xrdp":"xrdp"},"actions":[],"findings":[{"id":"x","severity":"error","summary":"s","platforms":["xrdp"],
           "when":[{"state":"/a","equals":true}],"actions":["rename-machinekeys"]}]})",
       "t", events::default_catalog());
   ASSERT_FALSE(bad_action);
@@ -309,11 +313,41 @@ TEST(Diagnosis, ANewCertificatePairSubsumesTheKeyRepair) {
 }
 
 TEST(DiagnosisCatalog, RejectsAnUnknownFileRole) {
-  const char* bad = R"({"version": 1, "actions": [{"id": "a", "order": 1, "summary": "s", "needs_trusted": ["nope"]}],
+  const char* bad = R"({"version": 1, "rdp_service": {"xrdp": "xrdp"},
+                        "actions": [{"id": "a", "order": 1, "summary": "s", "needs_trusted": ["nope"]}],
                         "findings": []})";
   auto parsed = parse_diagnosis_catalog(bad, "test", events::default_catalog());
   ASSERT_FALSE(parsed);
   EXPECT_NE(parsed.error().message().find("not a file role"), std::string::npos);
+}
+
+TEST(DiagnosisCatalog, NamesTheRdpServiceOfEachPlatformAndOnlyThosePlatforms) {
+  const auto& catalog = default_diagnosis_catalog();
+  EXPECT_EQ(catalog.rdp_service("windows"), "TermService");
+  EXPECT_EQ(catalog.rdp_service("xrdp"), "xrdp");
+  EXPECT_EQ(catalog.rdp_service("sim"), "");
+  auto without = parse_diagnosis_catalog(R"({"version": 1, "actions": [], "findings": []})", "t",
+                                         events::default_catalog());
+  ASSERT_FALSE(without);
+  EXPECT_NE(without.error().message().find("rdp_service"), std::string::npos);
+  auto unknown_platform = parse_diagnosis_catalog(
+      R"({"version":1,"rdp_service":{"xrdp":"xrdp"},"actions":[],"findings":[{"id":"x","severity":"error",
+          "summary":"s","platforms":["windows"],"when":[{"state":"/a","equals":true}]}]})",
+      "t", events::default_catalog());
+  ASSERT_FALSE(unknown_platform);
+  EXPECT_NE(unknown_platform.error().message().find("platform 'windows'"), std::string::npos);
+}
+
+TEST(DiagnosisCatalog, AnActionsKindIsOneOfThreeWords) {
+  EXPECT_EQ(default_diagnosis_catalog().action("restart-rdp-service")->kind, ActionKind::kServiceRestart);
+  EXPECT_EQ(default_diagnosis_catalog().action("start-rdp-service")->kind, ActionKind::kServiceStart);
+  EXPECT_EQ(default_diagnosis_catalog().action("regenerate-rdp-cert")->kind, ActionKind::kChange);
+  auto bad = parse_diagnosis_catalog(
+      R"({"version": 1, "rdp_service": {"xrdp": "xrdp"},
+          "actions": [{"id": "a", "order": 1, "summary": "s", "kind": "reboot"}], "findings": []})",
+      "t", events::default_catalog());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("'kind'"), std::string::npos);
 }
 
 }  // namespace
