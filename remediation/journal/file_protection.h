@@ -22,4 +22,10 @@ Status prepare_database_file(const std::string& path);
 // After the database is opened: the -wal/-shm files SQLite created are protected like the database.
 Status protect_companion_files(const std::string& path);
 
+// Puts a newly built, closed database `from` at `to` in one step, never replacing anything: false when `to`
+// exists already (`from` is then left for the caller to remove). Durable when it returns true.
+// linux/: renameat2(RENAME_NOREPLACE), or link + unlink where the file system has no such rename, then the
+// folder is synced. windows/: MoveFileExW with MOVEFILE_WRITE_THROUGH and without MOVEFILE_REPLACE_EXISTING.
+Result<bool> install_new_database(const std::string& from, const std::string& to);
+
 }  // namespace rdpmend::journal

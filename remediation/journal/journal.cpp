@@ -1,6 +1,9 @@
 #include "journal/journal.h"
 
+#include <cstdint>
+#include <cstdio>
 #include <filesystem>
+#include <random>
 #include <utility>
 
 #include "journal/connection.h"
@@ -10,6 +13,47 @@
 
 namespace rdpmend::journal {
 
+namespace {
+
+constexpr const char* kDraftMarker = ".new-";
+constexpr auto kStaleDraftAge = std::chrono::minutes(10);
+
+// A name no other process creating the journal at the same moment uses.
+std::string draft_path(const std::string& path) {
+  std::random_device random;
+  const std::uint64_t token = (std::uint64_t{random()} << 32) ^ random();
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(token));
+  return path + kDraftMarker + hex;
+}
+
+void remove_draft(const std::string& draft) {
+  std::error_code ignored;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+    std::filesystem::remove(draft + suffix, ignored);
+}
+
+// A draft (and its companions) that a crash left. Building one takes milliseconds, so ten minutes old is
+// nobody's any more. The folder is trusted, so whatever bears the draft name there is ours.
+void remove_stale_drafts(const std::string& path) {
+  const std::filesystem::path journal(path);
+  const std::string prefix = journal.filename().string() + kDraftMarker;
+  const auto cutoff = std::filesystem::file_time_type::clock::now() - kStaleDraftAge;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(journal.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    std::error_code time_error;
+    const auto written = std::filesystem::last_write_time(it->path(), time_error);
+    if (time_error || written > cutoff) continue;
+    std::error_code ignored;
+    std::filesystem::remove(it->path(), ignored);
+  }
+}
+
+}  // namespace
+
 Result<Journal> Journal::open(const std::string& path, Options options) {
   // The folder must be one only root (Windows: SYSTEM and Administrators) can change: SQLite opens the files
   // by name, and the trust rule on the folder is what keeps another account from swapping an entry between
@@ -17,30 +61,59 @@ Result<Journal> Journal::open(const std::string& path, Options options) {
   const std::string folder = std::filesystem::absolute(std::filesystem::path(path)).parent_path().string();
   if (auto refused = security::check_trusted(folder, security::Use::kFolder))
     return refused->to_error("check the journal's folder");
+  remove_stale_drafts(path);
   std::error_code ec;
-  const bool existed = std::filesystem::exists(path, ec);
+  if (!std::filesystem::exists(path, ec)) {
+    if (auto created = create(path, options); !created) return created.error();
+  }
   // SQLite takes an empty file for an empty database: re-creating a journal that is there would lose its
   // history, backups and breaker state, so one that is empty (with no write-ahead log holding its pages) is
-  // an error for an administrator to look at. Only a missing journal is created.
+  // an error for an administrator to look at. RdpMend itself never leaves one (see create).
   std::error_code wal_missing;
   const auto wal_size = std::filesystem::file_size(path + "-wal", wal_missing);
-  if (existed && std::filesystem::file_size(path, ec) == 0 && !ec && (wal_missing || wal_size == 0))
+  if (std::filesystem::file_size(path, ec) == 0 && !ec && (wal_missing || wal_size == 0))
     return Error{
         "open the journal", path,
         "refused: the journal exists but is empty (it is never re-created: move it away to start a new "
         "one)"};
-  auto opened = open_once(path, options);
-  if (!opened || existed) return opened;
-  // A new database: SQLite made its -wal and -shm while switching to WAL, with the folder's permissions.
-  // Closing removes them; reopened, they are made by prepare_database_file with the journal's own protection
-  // from their first moment (so a crash leaves them protected, also where only the protection given at
-  // creation sticks, as under Wine).
-  { Journal closing = std::move(opened).value(); }
+  if (auto prepared = prepare_database_file(path); !prepared) return prepared.error();
   return open_once(path, std::move(options));
 }
 
+Status Journal::create(const std::string& path, const Options& options) {
+  auto step_done = [&](CreationStep step) {
+    if (options.after_creation_step) options.after_creation_step(step);
+  };
+  const std::string draft = draft_path(path);
+  if (auto prepared = prepare_database_file(draft); !prepared) return prepared.error();
+  step_done(CreationStep::kDraftCreated);
+  {
+    auto built = open_once(draft, options);
+    if (!built) {
+      remove_draft(draft);
+      return built.error();
+    }
+    // Everything into the main file, so the draft's write-ahead log (removed on close) holds nothing.
+    auto checkpointed = guarded("write the new journal's schema to its file", draft, [&]() -> Status {
+      built.value().connection_->db->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      return Ok{};
+    });
+    if (!checkpointed) {
+      { Journal closing = std::move(built).value(); }
+      remove_draft(draft);
+      return checkpointed;
+    }
+  }
+  step_done(CreationStep::kDraftBuilt);
+  auto installed = install_new_database(draft, path);
+  // Not installed: another process put its journal there first, and that one is opened.
+  remove_draft(draft);
+  if (!installed) return installed.error();
+  step_done(CreationStep::kInstalled);
+  return Ok{};
+}
+
 Result<Journal> Journal::open_once(const std::string& path, Options options) {
-  if (auto prepared = prepare_database_file(path); !prepared) return prepared.error();
   return guarded("open the journal", path, [&]() -> Result<Journal> {
     const auto busy_ms = static_cast<int>(options.busy_timeout.count());
     auto db = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE, busy_ms);

@@ -28,9 +28,18 @@
 
 namespace rdpmend::journal {
 
+// The steps of creating a journal that is not there yet (see Journal::open).
+enum class CreationStep {
+  kDraftCreated,  // an empty, protected draft exists next to where the journal will be
+  kDraftBuilt,    // the draft has the whole schema and is closed
+  kInstalled,     // the draft is the journal
+};
+
 struct Options {
   std::chrono::milliseconds busy_timeout{5000};  // wait this long for another connection's lock
   std::function<TimePoint()> now;                // the clock for recorded times; unset: system_clock
+  // Tests only: called after each creation step (a crash-injection test aborts there).
+  std::function<void(CreationStep)> after_creation_step;
 };
 
 struct PruneCounts {
@@ -46,7 +55,10 @@ class Journal {
  public:
   // Opens or creates the database at `path` (the folder must exist), checks its permissions, sets WAL and
   // synchronous=FULL, checks its integrity and applies the missing migrations. A database written by a newer
-  // RdpMend is refused.
+  // RdpMend is refused, and so is an empty file (someone's lost history, never re-created). A missing journal
+  // is built whole as a draft in the same folder and moved into place without replacing anything, so a crash
+  // while creating it leaves no journal or a complete one, never an empty file that every later start would
+  // refuse. Drafts a crash left are removed once they are ten minutes old.
   static Result<Journal> open(const std::string& path, Options options = {});
 
   Journal(Journal&&) noexcept;
@@ -68,6 +80,7 @@ class Journal {
  private:
   explicit Journal(std::unique_ptr<Connection> connection);
   static Result<Journal> open_once(const std::string& path, Options options);
+  static Status create(const std::string& path, const Options& options);
 
   // On the heap, so the parts' pointers to it survive a move of the Journal.
   std::unique_ptr<Connection> connection_;

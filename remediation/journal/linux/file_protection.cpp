@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "journal/file_protection.h"
 
@@ -72,6 +73,30 @@ Status protect_companion_files(const std::string& path) {
     if (auto checked = check_if_present(path + suffix); !checked) return checked;
   }
   return Ok{};
+}
+
+Result<bool> install_new_database(const std::string& from, const std::string& to) {
+  const char* const kWhat = "put the new journal in place";
+  if (renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) != 0) {
+    if (errno == EEXIST) return false;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+      return Error{kWhat, to, "rename from " + from + ": " + os_error(errno)};
+    // A file system without a no-replace rename: a hard link fails the same way when `to` exists.
+    if (link(from.c_str(), to.c_str()) != 0) {
+      if (errno == EEXIST) return false;
+      return Error{kWhat, to, "link from " + from + ": " + os_error(errno)};
+    }
+    if (unlink(from.c_str()) != 0) return Error{"remove the new journal's draft", from, os_error(errno)};
+  }
+  // The rename is durable once the folder's entry is: the journal's first intent must not outlive it.
+  const std::string folder = std::filesystem::path(to).parent_path().string();
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return Error{"open the journal's folder to sync it", folder, os_error(errno)};
+  const bool synced = fsync(fd) == 0;
+  const int sync_errno = errno;
+  ::close(fd);
+  if (!synced) return Error{"sync the journal's folder", folder, os_error(sync_errno)};
+  return true;
 }
 
 }  // namespace rdpmend::journal

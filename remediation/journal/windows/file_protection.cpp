@@ -160,4 +160,12 @@ Status protect_companion_files(const std::string& path) {
   return Ok{};
 }
 
+Result<bool> install_new_database(const std::string& from, const std::string& to) {
+  // A move inside the folder keeps the draft's protected DACL.
+  if (MoveFileExW(win::widen(from).c_str(), win::widen(to).c_str(), MOVEFILE_WRITE_THROUGH)) return true;
+  const DWORD error = GetLastError();
+  if (error == ERROR_ALREADY_EXISTS || error == ERROR_FILE_EXISTS) return false;
+  return Error{"put the new journal in place", to, "move from " + from + ": " + win::error_text(error)};
+}
+
 }  // namespace rdpmend::journal

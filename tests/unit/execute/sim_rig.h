@@ -9,12 +9,13 @@
 #include <functional>
 #include <memory>
 
-#include "test_snapshot.h"
 #include "actions/sim/sim_actions.h"
 #include "execute/pass.h"
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
 #include "journal/journal.h"
+#include "test_folder.h"
+#include "test_snapshot.h"
 
 namespace rdpmend::execute::test {
 
@@ -81,18 +82,7 @@ struct Process {
 class SimRig : public ::testing::Test {
  protected:
   void SetUp() override {
-    // Named after the test and the build folder, not random: a death test's child that re-runs the test
-    // (the Windows style) must find the same folder.
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = std::string(info->test_suite_name()) + "." + info->name();
-    for (auto& c : name)
-      if (c == '/') c = '_';
-    auto build = std::hash<std::string>{}(std::filesystem::current_path().string());
-    folder_ =
-        std::filesystem::temp_directory_path() / ("rdpmend-" + name + "-" + std::to_string(build % 100000));
-    std::error_code ignored;
-    std::filesystem::remove_all(folder_, ignored);
-    std::filesystem::create_directories(folder_);
+    folder_ = rdpmend::test::fresh_test_folder();
     snapshot_ = folder_ / "host.json";
     journal_path_ = (folder_ / "journal.db").string();
   }

@@ -71,6 +71,75 @@ TEST_F(JournalTest, RefusesAnEmptyExistingFile) {
   EXPECT_EQ(std::filesystem::file_size(path_), 0u);
 }
 
+// Killed at any step of creating the journal, the next start opens a whole journal: a crash leaves no
+// journal or a complete one, never the empty file every later start would refuse.
+class JournalCreationCrash : public test::JournalFolder, public ::testing::WithParamInterface<CreationStep> {
+ protected:
+  std::vector<std::filesystem::path> drafts() const {
+    std::vector<std::filesystem::path> found;
+    for (const auto& entry : std::filesystem::directory_iterator(folder_))
+      if (entry.path().filename().string().rfind("journal.db.new-", 0) == 0) found.push_back(entry.path());
+    return found;
+  }
+};
+
+TEST_P(JournalCreationCrash, TheNextStartOpensAWholeJournal) {
+  const CreationStep crash_at = GetParam();
+  EXPECT_DEATH(
+      {
+        Options crashing = options();
+        crashing.after_creation_step = [crash_at](CreationStep step) {
+          if (step == crash_at) std::abort();
+        };
+        (void)Journal::open(path_, crashing);
+      },
+      "");
+  // What the crash left: the journal is missing or whole, never empty.
+  if (std::filesystem::exists(path_)) {
+    EXPECT_GT(std::filesystem::file_size(path_), 0u);
+  }
+  EXPECT_EQ(std::filesystem::exists(path_), crash_at == CreationStep::kInstalled);
+  EXPECT_EQ(drafts().empty(), crash_at == CreationStep::kInstalled);
+
+  {
+    Journal journal = open_journal();
+    EXPECT_EQ(journal.schema_version(), latest_schema_version());
+    EXPECT_TRUE(journal.observations().save_bookmark({"System", "<BookmarkList/>"}));
+  }
+  EXPECT_GT(std::filesystem::file_size(path_), 0u);
+
+  // A draft the crash left stays while it could be another process's; ten minutes old, it is removed.
+  const auto left = drafts();
+  for (const auto& draft : left)
+    std::filesystem::last_write_time(draft, std::filesystem::file_time_type::clock::now() - hours(1));
+  { Journal journal = open_journal(); }
+  EXPECT_TRUE(drafts().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(EachStep, JournalCreationCrash,
+                         ::testing::Values(CreationStep::kDraftCreated, CreationStep::kDraftBuilt,
+                                           CreationStep::kInstalled));
+
+// Installing never replaces: a journal that appeared meanwhile (another process's) is kept as it is.
+TEST_F(JournalTest, InstallingANewJournalNeverReplacesOne) {
+  { Journal journal = open_journal(); }
+  const auto size = std::filesystem::file_size(path_);
+  const std::string draft = path_ + ".other";
+  ASSERT_TRUE(prepare_database_file(draft));
+  auto installed = install_new_database(draft, path_);
+  ASSERT_TRUE(installed) << installed.error().message();
+  EXPECT_FALSE(installed.value());
+  EXPECT_EQ(std::filesystem::file_size(path_), size);
+  EXPECT_TRUE(std::filesystem::exists(draft));
+
+  const std::string elsewhere = path_ + ".moved";
+  auto moved = install_new_database(draft, elsewhere);
+  ASSERT_TRUE(moved) << moved.error().message();
+  EXPECT_TRUE(moved.value());
+  EXPECT_FALSE(std::filesystem::exists(draft));
+  EXPECT_TRUE(std::filesystem::exists(elsewhere));
+}
+
 TEST_F(JournalTest, ReopeningKeepsTheData) {
   std::int64_t row = 0;
   {

@@ -5,12 +5,12 @@
 
 #include <chrono>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "journal/journal.h"
 #include "plan/plan.h"
+#include "test_folder.h"
 
 namespace rdpmend::journal::test {
 
@@ -51,9 +51,7 @@ inline std::vector<plan::PlannedAction> left_out(const plan::Plan& plan) {
 class JournalFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::random_device random;
-    folder_ = std::filesystem::temp_directory_path() / ("rdpmend-journal-test-" + std::to_string(random()));
-    std::filesystem::create_directories(folder_);
+    folder_ = rdpmend::test::fresh_test_folder();
     path_ = (folder_ / "journal.db").string();
   }
   void TearDown() override {
