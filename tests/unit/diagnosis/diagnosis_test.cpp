@@ -8,7 +8,11 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
+#include <string>
+#include <vector>
 
+#include "catalog/catalog_ids.h"
 #include "events/event_time.h"
 #include "inspect/host_state_json.h"
 #include "inspect/sim/sim_host.h"
@@ -319,6 +323,21 @@ TEST(DiagnosisCatalog, RejectsAnUnknownFileRole) {
   auto parsed = parse_diagnosis_catalog(bad, "test", events::default_catalog());
   ASSERT_FALSE(parsed);
   EXPECT_NE(parsed.error().message().find("not a file role"), std::string::npos);
+}
+
+// The generated constants are the parsed catalog's ids, in its order, and the service per platform the same.
+TEST(DiagnosisCatalog, GeneratedIdsAreTheCatalogs) {
+  const auto& catalog = default_diagnosis_catalog();
+  std::vector<std::string> actions, findings;
+  for (const auto& a : catalog.actions) actions.push_back(a.id);
+  for (const auto& f : catalog.findings) findings.push_back(f.id);
+  EXPECT_EQ(actions, std::vector<std::string>(std::begin(ids::action::kAll), std::end(ids::action::kAll)));
+  EXPECT_EQ(findings, std::vector<std::string>(std::begin(ids::finding::kAll), std::end(ids::finding::kAll)));
+  std::vector<std::string> symptoms;
+  for (const auto& s : events::default_catalog().symptoms) symptoms.push_back(s.id);
+  EXPECT_EQ(symptoms, std::vector<std::string>(std::begin(ids::symptom::kAll), std::end(ids::symptom::kAll)));
+  for (const auto& [platform, service] : catalog.rdp_services)
+    EXPECT_EQ(ids::rdp_service_for(platform), service) << platform;
 }
 
 TEST(DiagnosisCatalog, NamesTheRdpServiceOfEachPlatformAndOnlyThosePlatforms) {
