@@ -247,38 +247,28 @@ void EventBuilder::attribute(const Name& name) {
   finish_attribute();
   Frame* f = top();
   if (!f || !in_tag_) return;
+  // The attributes read, by the element (role) that carries them; every other attribute is skipped.
+  struct AttributeSlot {
+    Role role;
+    NameId name;
+    SlotId slot;
+  };
+  static constexpr AttributeSlot kAttributeSlots[] = {
+      {Role::kRoot, NameId::kXmlns, kSlotXmlns},
+      {Role::kProvider, NameId::kName, kSlotProviderName},
+      {Role::kProvider, NameId::kGuid, kSlotProviderGuid},
+      {Role::kProvider, NameId::kEventSourceName, kSlotEventSourceName},
+      {Role::kEventID, NameId::kQualifiers, kSlotQualifiers},
+      {Role::kTimeCreated, NameId::kSystemTime, kSlotSystemTime},
+      {Role::kCorrelation, NameId::kActivityID, kSlotActivityId},
+      {Role::kExecution, NameId::kProcessID, kSlotProcessId},
+      {Role::kExecution, NameId::kThreadID, kSlotThreadId},
+      {Role::kSecurity, NameId::kUserID, kSlotUserId},
+      {Role::kData, NameId::kName, kSlotDataName},
+  };
   int slot = -1;
-  switch (f->role) {
-    case Role::kRoot:
-      if (name.id == NameId::kXmlns) slot = kSlotXmlns;
-      break;
-    case Role::kProvider:
-      if (name.id == NameId::kName) slot = kSlotProviderName;
-      if (name.id == NameId::kGuid) slot = kSlotProviderGuid;
-      if (name.id == NameId::kEventSourceName) slot = kSlotEventSourceName;
-      break;
-    case Role::kEventID:
-      if (name.id == NameId::kQualifiers) slot = kSlotQualifiers;
-      break;
-    case Role::kTimeCreated:
-      if (name.id == NameId::kSystemTime) slot = kSlotSystemTime;
-      break;
-    case Role::kCorrelation:
-      if (name.id == NameId::kActivityID) slot = kSlotActivityId;
-      break;
-    case Role::kExecution:
-      if (name.id == NameId::kProcessID) slot = kSlotProcessId;
-      if (name.id == NameId::kThreadID) slot = kSlotThreadId;
-      break;
-    case Role::kSecurity:
-      if (name.id == NameId::kUserID) slot = kSlotUserId;
-      break;
-    case Role::kData:
-      if (name.id == NameId::kName) slot = kSlotDataName;
-      break;
-    default:
-      break;
-  }
+  for (const auto& known : kAttributeSlots)
+    if (known.role == f->role && known.name == name.id) slot = known.slot;
   if (slot < 0 || slots_[slot].present) return;  // not read, or a repeated attribute: the first one counts
   attr_ = &slots_[slot];
   attr_->text.clear();

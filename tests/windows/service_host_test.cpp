@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/host_privilege.h"
 #include "platform/windows/handles.h"
 #include "platform/windows/win_text.h"
 #include "rdpmend_messages.h"
@@ -120,18 +121,6 @@ bool wait_for_log(const fs::path& file, const std::vector<std::string>& parts) {
   }
 }
 
-bool running_as_administrator() {
-  SID_IDENTIFIER_AUTHORITY nt = SECURITY_NT_AUTHORITY;
-  PSID administrators = nullptr;
-  if (!AllocateAndInitializeSid(&nt, 2, SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS, 0, 0, 0, 0, 0,
-                                0, &administrators))
-    return false;
-  BOOL member = FALSE;
-  if (!CheckTokenMembership(nullptr, administrators, &member)) member = FALSE;
-  FreeSid(administrators);
-  return member != FALSE;
-}
-
 template <typename T>
 std::vector<BYTE> query_config2(SC_HANDLE service, DWORD level, DWORD& error) {
   DWORD needed = 0;
@@ -146,7 +135,7 @@ std::vector<BYTE> query_config2(SC_HANDLE service, DWORD level, DWORD& error) {
 class ServiceHostTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!running_as_administrator())
+    if (!cli::running_privileged())
       GTEST_SKIP() << "SKIPPED: installing a service needs an elevated Administrator";
     const auto unique = std::to_wstring(GetCurrentProcessId()) + L"-" + std::to_wstring(GetTickCount64());
     name_ = L"RdpMendTest-" + unique;

@@ -69,15 +69,7 @@ TEST_F(AgentEvents, AStartPassUnderObserveReportsItsFindingsAndEverySkipAsValues
 TEST_F(AgentEvents, ABreakerThatOpenedIsAnEventOfItsOwn) {
   start_with(break_windows_host);
   auto p = process();
-  auto policy =
-      policy_with({{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"CooldownMinutes", 0}});
-  for (int i = 0; i < 4; ++i) {
-    p.state->certificate.info->expired = true;
-    execute::PassOptions privileged;  // a fresh one each time: it carries the pass's time
-    privileged.privileged = true;
-    ASSERT_TRUE(p.pass(policy, privileged));
-  }
-  p.state->certificate.info->expired = true;
+  auto policy = regenerate_until_breaker_opens(p);
   auto events = run_once(p, policy);
   auto opened = of_type<BreakerOpened>(events);
   ASSERT_EQ(opened.size(), 1u);

@@ -97,13 +97,7 @@ TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
 TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
   start_with(break_windows_host);
   auto p = process();
-  auto policy =
-      policy_with({{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"CooldownMinutes", 0}});
-  for (int i = 0; i < 4; ++i) {
-    p.state->certificate.info->expired = true;
-    ASSERT_TRUE(p.pass(policy, privileged()));
-  }
-  p.state->certificate.info->expired = true;
+  auto policy = regenerate_until_breaker_opens(p);
   auto result = p.pass(policy, privileged());
   ASSERT_TRUE(result);
   const auto* regen = report_for(result.value(), "regenerate-rdp-cert");

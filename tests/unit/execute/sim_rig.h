@@ -109,6 +109,21 @@ class SimRig : public ::testing::Test {
                         {"AllowServiceRestartWithActiveSessions", true}});
   }
 
+  // A policy that regenerates the certificate with no cooldown, and four passes that each find it expired
+  // again and regenerate it: enough for the circuit breaker to open on the next pass.
+  static policy::Policy regenerate_until_breaker_opens(Process& p) {
+    auto policy = policy_with(
+        {{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"CooldownMinutes", 0}});
+    for (int i = 0; i < 4; ++i) {
+      p.state->certificate.info->expired = true;
+      PassOptions privileged;  // a fresh one each time: it carries the pass's time
+      privileged.privileged = true;
+      EXPECT_TRUE(p.pass(policy, privileged));
+    }
+    p.state->certificate.info->expired = true;
+    return policy;
+  }
+
   std::filesystem::path folder_;
   std::filesystem::path snapshot_;
   std::string journal_path_;
