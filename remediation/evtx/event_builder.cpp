@@ -197,25 +197,8 @@ void EventBuilder::start_element(const Name& name) {
   Role role = is_root ? role_for(nullptr, name) : (parent ? role_for(parent, name) : Role::kIgnore);
   Frame& f = frames_[depth_ - 1];
   f.role = role;
-  switch (role) {
-    case Role::kEventID:
-    case Role::kVersion:
-    case Role::kLevel:
-    case Role::kTask:
-    case Role::kOpcode:
-    case Role::kKeywords:
-    case Role::kEventRecordID:
-    case Role::kChannel:
-    case Role::kComputer:
-    case Role::kData:
-    case Role::kBinary:
-    case Role::kUserDataNode:
-    case Role::kMessage:
-      f.collect = true;
-      break;
-    default:
-      f.collect = false;
-  }
+  f.collect = is_system_text(role) || role == Role::kData || role == Role::kBinary ||
+              role == Role::kUserDataNode || role == Role::kMessage;
   f.has_child = false;
   f.omitted = false;
   f.event_data_mark = event_data_.size();
@@ -535,8 +518,9 @@ void EventBuilder::drop(Frame& f) {
   }
 }
 
-void EventBuilder::complete(Frame& f) {
-  switch (f.role) {
+// The System children whose text is the field itself (kept in system_text_, by role).
+bool EventBuilder::is_system_text(Role role) {
+  switch (role) {
     case Role::kEventID:
     case Role::kVersion:
     case Role::kLevel:
@@ -545,16 +529,25 @@ void EventBuilder::complete(Frame& f) {
     case Role::kKeywords:
     case Role::kEventRecordID:
     case Role::kChannel:
-    case Role::kComputer: {
-      std::string& slot = system_text_[static_cast<int>(f.role) - static_cast<int>(Role::kProvider)];
-      if (f.value_bytes) {
-        append_hex(slot, f.bytes);
-      } else {
-        normalize_eol(f.value);
-        slot.swap(f.value);
-      }
-      break;
+    case Role::kComputer:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void EventBuilder::complete(Frame& f) {
+  if (is_system_text(f.role)) {
+    std::string& slot = system_text_[static_cast<int>(f.role) - static_cast<int>(Role::kProvider)];
+    if (f.value_bytes) {
+      append_hex(slot, f.bytes);
+    } else {
+      normalize_eol(f.value);
+      slot.swap(f.value);
     }
+    return;
+  }
+  switch (f.role) {
     case Role::kData: {
       const Slot& name = slots_[kSlotDataName];
       values_of(f, values_scratch_);

@@ -21,8 +21,8 @@
 #include <vector>
 
 #include "events/event.h"
-#include "evtx/binxml.h"
 #include "events/raw_event_fields.h"
+#include "evtx/binxml.h"
 
 namespace rdpmend::events::evtx {
 
@@ -76,6 +76,8 @@ class EventBuilder final : public BinXmlSink {
     kComputer,
     kSecurity,
   };
+  // The System children whose text is the field itself (kept in system_text_, by role).
+  static bool is_system_text(Role role);
   static constexpr int kSystemRoleCount = 14;
 
   // One open element. Text arrives in segments split by child elements and CDATA sections; the first

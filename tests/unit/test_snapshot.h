@@ -23,4 +23,12 @@ inline Result<inspect::HostState> load_test_snapshot(const std::string& name) {
   return inspect::host_state_from_json(json, path);
 }
 
+// The healthy Windows host the diagnosis, action and execution tests start from; a snapshot that does not
+// load fails the test that asked for it.
+inline inspect::HostState healthy_windows_host() {
+  auto s = load_test_snapshot("windows-healthy.json");
+  if (!s) throw std::runtime_error(s.error().message());
+  return s.value();
+}
+
 }  // namespace rdpmend::test

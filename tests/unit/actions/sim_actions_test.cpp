@@ -1,8 +1,8 @@
 // Every sim action applied, verified by a fresh inspection (the finding is gone), and rolled back to the
 // exact prior state; the refusals a real host makes (links, CA-issued certificates) hold here too.
 
-#include "test_snapshot.h"
 #include "actions/sim/sim_actions.h"
+#include "test_snapshot.h"
 
 #include <gtest/gtest.h>
 
@@ -18,12 +18,12 @@ namespace {
 using inspect::HostState;
 
 HostState healthy() {
-  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
-  EXPECT_TRUE(s) << s.error().message();
-  return s.value();
+  return ::rdpmend::test::healthy_windows_host();
 }
 
-std::string json_of(const HostState& s) { return inspect::host_state_to_json(s).dump(); }
+std::string json_of(const HostState& s) {
+  return inspect::host_state_to_json(s).dump();
+}
 
 std::vector<std::string> finding_ids(const HostState& s) {
   std::vector<std::string> out;

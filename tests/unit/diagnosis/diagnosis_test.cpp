@@ -23,9 +23,7 @@ namespace {
 using inspect::HostState;
 
 HostState healthy() {
-  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
-  EXPECT_TRUE(s) << s.error().message();
-  return s.value();
+  return ::rdpmend::test::healthy_windows_host();
 }
 
 std::vector<std::string> ids(const Diagnosis& d) {

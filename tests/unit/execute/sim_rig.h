@@ -19,12 +19,6 @@
 
 namespace rdpmend::execute::test {
 
-inline inspect::HostState healthy_windows() {
-  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json");
-  if (!s) throw std::runtime_error(s.error().message());
-  return s.value();
-}
-
 // The MachineKeys ACL drifted and the certificate expired: repair, regenerate, restart.
 inline void break_windows_host(inspect::HostState& s) {
   s.machinekeys_acl->matches_default = false;
@@ -92,7 +86,7 @@ class SimRig : public ::testing::Test {
   }
 
   void start_with(const std::function<void(inspect::HostState&)>& fault) {
-    auto s = healthy_windows();
+    auto s = ::rdpmend::test::healthy_windows_host();
     fault(s);
     write_snapshot(snapshot_, s);
   }
