@@ -1,15 +1,11 @@
 #include "windows/service_control.h"
 
-#include <thread>
-
-#include "inspect/windows/services.h"
 #include "platform/windows/handles.h"
+#include "platform/windows/scm.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::service {
 namespace {
-
-constexpr auto kPollInterval = std::chrono::milliseconds(100);
 
 // The privileges the service's token keeps (SERVICE_CONFIG_REQUIRED_PRIVILEGES_INFO); LocalSystem's others
 // are removed from the process token at start. Each one, and why the agent needs it:
@@ -48,22 +44,6 @@ constexpr const wchar_t* kDescription =
 
 Error os_error(std::string what, const std::wstring& object, DWORD code) {
   return Error{std::move(what), win::narrow(object), win::error_text(code)};
-}
-
-Result<win::UniqueServiceHandle> open_manager(DWORD access) {
-  win::UniqueServiceHandle manager(OpenSCManagerW(nullptr, nullptr, access));
-  if (!manager) return os_error("open the service control manager", L"this computer", GetLastError());
-  return manager;
-}
-
-SERVICE_STATUS_PROCESS status_of(SC_HANDLE service, DWORD& error) {
-  SERVICE_STATUS_PROCESS s{};
-  DWORD needed = 0;
-  error =
-      QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&s), sizeof s, &needed)
-          ? ERROR_SUCCESS
-          : GetLastError();
-  return s;
 }
 
 std::string exit_text(const SERVICE_STATUS_PROCESS& s) {
@@ -149,10 +129,10 @@ std::wstring quote_argument(const std::wstring& argument) {
 }
 
 Result<std::vector<std::string>> install_service(const InstallSpec& spec) {
-  auto manager = open_manager(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE);
-  if (!manager) return manager.error();
+  auto scm = win::Scm::connect(SC_MANAGER_CONNECT | SC_MANAGER_CREATE_SERVICE);
+  if (!scm) return scm.error();
   win::UniqueServiceHandle service(CreateServiceW(
-      manager.value().get(), spec.name.c_str(), spec.display_name.c_str(),
+      scm.value().get(), spec.name.c_str(), spec.display_name.c_str(),
       SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | DELETE, SERVICE_WIN32_OWN_PROCESS,
       SERVICE_AUTO_START, SERVICE_ERROR_NORMAL, spec.command_line.c_str(), nullptr, nullptr, nullptr,
       nullptr /* LocalSystem */, nullptr));
@@ -173,98 +153,78 @@ Result<std::vector<std::string>> install_service(const InstallSpec& spec) {
 }
 
 Result<std::vector<std::string>> configure_service(const std::wstring& name) {
-  auto manager = open_manager(SC_MANAGER_CONNECT);
-  if (!manager) return manager.error();
-  win::UniqueServiceHandle service(
-      OpenServiceW(manager.value().get(), name.c_str(), SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG));
-  if (!service) return os_error("open the service to configure it", name, GetLastError());
+  auto scm = win::Scm::connect();
+  if (!scm) return scm.error();
+  auto service = scm.value().open(name, SERVICE_CHANGE_CONFIG | SERVICE_QUERY_CONFIG);
+  if (!service) {
+    Error e = service.error();
+    e.what = "open the service to configure it";
+    return e;
+  }
   std::vector<std::string> warnings;
-  if (auto configured = configure_all(service.get(), name, warnings); !configured) return configured.error();
+  if (auto configured = configure_all(service.value().get(), name, warnings); !configured)
+    return configured.error();
   return warnings;
 }
 
 Status start_service(const std::wstring& name, std::chrono::milliseconds wait) {
-  auto manager = open_manager(SC_MANAGER_CONNECT);
-  if (!manager) return manager.error();
-  win::UniqueServiceHandle service(
-      OpenServiceW(manager.value().get(), name.c_str(), SERVICE_START | SERVICE_QUERY_STATUS));
-  if (!service) return os_error("open the service", name, GetLastError());
-  if (!StartServiceW(service.get(), 0, nullptr) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
-    return os_error("start the service", name, GetLastError());
-  // The SCM offers no wait for a state: poll, as its documentation's own example does.
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  for (;;) {
-    DWORD error = ERROR_SUCCESS;
-    auto s = status_of(service.get(), error);
-    if (error != ERROR_SUCCESS) return os_error("read the service's state", name, error);
-    if (s.dwCurrentState == SERVICE_RUNNING) return Ok{};
-    if (s.dwCurrentState == SERVICE_STOPPED)
-      return Error{"start the service", win::narrow(name),
-                   "it stopped: " + exit_text(s) + "; its log and the Application event log say why"};
-    if (std::chrono::steady_clock::now() > deadline)
-      return Error{"start the service", win::narrow(name),
-                   std::string("still ") + inspect::windows::service_state_name(s.dwCurrentState) +
-                       " after " + std::to_string(wait.count() / 1000) + " s"};
-    std::this_thread::sleep_for(kPollInterval);
-  }
+  const std::string text_name = win::narrow(name);
+  auto scm = win::Scm::connect();
+  if (!scm) return scm.error();
+  auto service = scm.value().open(name, SERVICE_START | SERVICE_QUERY_STATUS);
+  if (!service) return service.error();
+  if (auto started = win::start(service.value().get(), text_name); !started) return started;
+  auto running = win::wait_for_state(service.value().get(), text_name, SERVICE_RUNNING, wait);
+  if (running) return Ok{};
+  // One that stopped instead says why in its exit code: the administrator's first clue.
+  auto s = win::query_status(service.value().get(), text_name);
+  if (s && s.value().dwCurrentState == SERVICE_STOPPED)
+    return Error{"start the service", text_name,
+                 "it stopped: " + exit_text(s.value()) + "; its log and the Application event log say why"};
+  return running;
 }
 
 Result<Uninstalled> uninstall_service(const std::wstring& name, std::chrono::milliseconds stop_wait) {
-  auto manager = open_manager(SC_MANAGER_CONNECT);
-  if (!manager) return manager.error();
-  win::UniqueServiceHandle service(
-      OpenServiceW(manager.value().get(), name.c_str(), SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE));
-  if (!service) {
-    const DWORD code = GetLastError();
-    if (code == ERROR_SERVICE_DOES_NOT_EXIST) return Uninstalled{false};
-    return os_error("open the service", name, code);
-  }
-  DWORD error = ERROR_SUCCESS;
-  auto s = status_of(service.get(), error);
-  if (error != ERROR_SUCCESS) return os_error("read the service's state", name, error);
-  if (s.dwCurrentState != SERVICE_STOPPED) {
-    SERVICE_STATUS ignored{};
-    if (s.dwCurrentState != SERVICE_STOP_PENDING &&
-        !ControlService(service.get(), SERVICE_CONTROL_STOP, &ignored)) {
-      const DWORD code = GetLastError();
-      // Not active: it stopped meanwhile; cannot accept: it is starting or stopping, so wait for it.
-      if (code != ERROR_SERVICE_NOT_ACTIVE && code != ERROR_SERVICE_CANNOT_ACCEPT_CTRL)
-        return os_error("stop the service", name, code);
+  const std::string text_name = win::narrow(name);
+  auto scm = win::Scm::connect();
+  if (!scm) return scm.error();
+  auto opened = scm.value().open(name, SERVICE_STOP | SERVICE_QUERY_STATUS | DELETE, win::IfMissing::kEmpty);
+  if (!opened) return opened.error();
+  if (!opened.value()) return Uninstalled{false};
+  SC_HANDLE service = opened.value().get();
+  auto s = win::query_status(service, text_name);
+  if (!s) return s.error();
+  if (s.value().dwCurrentState != SERVICE_STOPPED) {
+    // One starting or stopping cannot take the control now: wait for it.
+    if (s.value().dwCurrentState != SERVICE_STOP_PENDING) {
+      if (auto stopping = win::stop(service, text_name, win::IfBusy::kWait); !stopping)
+        return stopping.error();
     }
-    const auto deadline = std::chrono::steady_clock::now() + stop_wait;
-    while ((s = status_of(service.get(), error)).dwCurrentState != SERVICE_STOPPED) {
-      if (error != ERROR_SUCCESS) return os_error("read the service's state", name, error);
-      if (std::chrono::steady_clock::now() > deadline)
-        return Error{"stop the service", win::narrow(name),
-                     std::string("still ") + inspect::windows::service_state_name(s.dwCurrentState) +
-                         " after " + std::to_string(stop_wait.count() / 1000) +
-                         " s; not removed (end its process, then uninstall again)"};
-      std::this_thread::sleep_for(kPollInterval);
+    if (auto stopped = win::wait_for_state(service, text_name, SERVICE_STOPPED, stop_wait); !stopped) {
+      Error e = stopped.error();
+      e.detail += "; not removed (end its process, then uninstall again)";
+      return e;
     }
   }
-  if (!DeleteService(service.get()) && GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
+  if (!DeleteService(service) && GetLastError() != ERROR_SERVICE_MARKED_FOR_DELETE)
     return os_error("delete the service", name, GetLastError());
   return Uninstalled{true};
 }
 
 Result<ServiceState> query_service(const std::wstring& name) {
-  auto manager = open_manager(SC_MANAGER_CONNECT);
-  if (!manager) return manager.error();
-  win::UniqueServiceHandle service(OpenServiceW(manager.value().get(), name.c_str(), SERVICE_QUERY_STATUS));
-  if (!service) {
-    const DWORD code = GetLastError();
-    if (code == ERROR_SERVICE_DOES_NOT_EXIST) return ServiceState{};
-    return os_error("open the service", name, code);
-  }
-  DWORD error = ERROR_SUCCESS;
-  auto s = status_of(service.get(), error);
-  if (error != ERROR_SUCCESS) return os_error("read the service's state", name, error);
+  auto scm = win::Scm::connect();
+  if (!scm) return scm.error();
+  auto service = scm.value().open(name, SERVICE_QUERY_STATUS, win::IfMissing::kEmpty);
+  if (!service) return service.error();
+  if (!service.value()) return ServiceState{};
+  auto s = win::query_status(service.value().get(), win::narrow(name));
+  if (!s) return s.error();
   ServiceState state;
   state.installed = true;
-  state.state = s.dwCurrentState;
-  state.pid = s.dwProcessId;
-  state.win32_exit_code = s.dwWin32ExitCode;
-  state.service_exit_code = s.dwServiceSpecificExitCode;
+  state.state = s.value().dwCurrentState;
+  state.pid = s.value().dwProcessId;
+  state.win32_exit_code = s.value().dwWin32ExitCode;
+  state.service_exit_code = s.value().dwServiceSpecificExitCode;
   return state;
 }
 

@@ -1,6 +1,7 @@
-// start-rdp-service and restart-rdp-service: TermService through the service control manager, every wait
-// bounded (config.service_timeout per state change, polled at a tenth of the service's wait hint, between
-// 100 ms and 1 s, as the SCM documents; it offers no blocking wait on a state).
+// start-rdp-service and restart-rdp-service: TermService through the service control manager
+// (platform/windows/scm), every wait bounded (config.service_timeout per state change, polled at a tenth of
+// the service's wait hint, between 100 ms and 1 s, as the SCM documents; it offers no blocking wait on a
+// state).
 //
 // start-rdp-service   starts the service when it is stopped and waits until it runs; a running one is left
 //                     alone (idempotent). A service an administrator disabled is refused, not re-enabled.
@@ -14,14 +15,13 @@
 //                     is usable (ok, nla-required): that is where the certificate it serves is checked.
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 #include "actions/new_certificate_evidence.h"
 #include "actions/windows/administrator.h"
 #include "actions/windows/windows_actions.h"
 #include "events/event_log_reader.h"
-#include "inspect/windows/services.h"
 #include "platform/windows/handles.h"
+#include "platform/windows/scm.h"
 #include "platform/windows/win_text.h"
 #include "probe/verdict.h"
 
@@ -30,107 +30,38 @@ namespace {
 
 using inspect::HostState;
 using Json = nlohmann::json;
+using win::IfMissing;
+using win::Scm;
 using win::UniqueServiceHandle;
-
-struct ServiceStatus {
-  DWORD state = 0;
-  DWORD wait_hint = 0;
-  DWORD process_id = 0;
-};
-
-Result<ServiceStatus> query(SC_HANDLE service, const std::string& name) {
-  SERVICE_STATUS_PROCESS s{};
-  DWORD needed = 0;
-  if (!QueryServiceStatusEx(service, SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&s), sizeof s, &needed))
-    return Error{"query the status of the service", name, win::error_text(GetLastError())};
-  return ServiceStatus{s.dwCurrentState, s.dwWaitHint, s.dwProcessId};
-}
-
-// Waits until the service reaches `wanted`, or leaves the pending state towards it, or the time is up.
-Status wait_for(SC_HANDLE service, const std::string& name, DWORD wanted, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    auto s = query(service, name);
-    if (!s) return s.error();
-    if (s.value().state == wanted) return Ok{};
-    const bool pending =
-        s.value().state == SERVICE_START_PENDING || s.value().state == SERVICE_STOP_PENDING ||
-        s.value().state == SERVICE_CONTINUE_PENDING || s.value().state == SERVICE_PAUSE_PENDING;
-    if (!pending)
-      return Error{"wait for the service to be " + inspect::windows::service_state_name(wanted), name,
-                   "it is " + inspect::windows::service_state_name(s.value().state)};
-    if (std::chrono::steady_clock::now() >= deadline)
-      return Error{"wait for the service to be " + inspect::windows::service_state_name(wanted), name,
-                   "still " + inspect::windows::service_state_name(s.value().state) + " after " +
-                       std::to_string(limit.count()) + " ms"};
-    const auto step = std::chrono::milliseconds(std::clamp<DWORD>(s.value().wait_hint / 10, 100, 1000));
-    std::this_thread::sleep_for(step);
-  }
-}
-
-class Scm {
- public:
-  static Result<Scm> connect() {
-    SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT);
-    if (!manager) return Error{"open the service control manager", "", win::error_text(GetLastError())};
-    return Scm(UniqueServiceHandle(manager));
-  }
-  // nullptr handle (no error) when the service does not exist and `optional`.
-  Result<UniqueServiceHandle> open(const std::wstring& name, DWORD access, bool optional = false) const {
-    SC_HANDLE h = OpenServiceW(manager_.get(), name.c_str(), access);
-    if (!h) {
-      const DWORD code = GetLastError();
-      if (optional && code == ERROR_SERVICE_DOES_NOT_EXIST) return UniqueServiceHandle();
-      return Error{"open the service", win::narrow(name), win::error_text(code)};
-    }
-    return UniqueServiceHandle(h);
-  }
-
- private:
-  explicit Scm(UniqueServiceHandle manager) : manager_(std::move(manager)) {}
-  UniqueServiceHandle manager_;
-};
 
 constexpr DWORD kControl =
     SERVICE_START | SERVICE_STOP | SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG | SERVICE_ENUMERATE_DEPENDENTS;
 
-Result<DWORD> start_type(SC_HANDLE service, const std::string& name) {
-  DWORD needed = 0;
-  QueryServiceConfigW(service, nullptr, 0, &needed);
-  if (needed == 0)
-    return Error{"query the configuration of the service", name, win::error_text(GetLastError())};
-  std::vector<std::uint64_t> buffer((needed + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
-  auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.data());
-  if (!QueryServiceConfigW(service, config, static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t)),
-                           &needed))
-    return Error{"query the configuration of the service", name, win::error_text(GetLastError())};
-  return config->dwStartType;
+// Starts the service unless it runs or is starting, and waits until it runs; one still stopping is let stop
+// first (StartServiceW refuses it).
+Status start_and_wait(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
+  auto s = win::query_status(service, name);
+  if (!s) return s.error();
+  const DWORD state = s.value().dwCurrentState;
+  if (state == SERVICE_STOP_PENDING) {
+    if (auto stopped = win::wait_for_state(service, name, SERVICE_STOPPED, limit); !stopped) return stopped;
+  }
+  if (state != SERVICE_RUNNING && state != SERVICE_START_PENDING) {
+    if (auto started = win::start(service, name); !started) return started;
+  }
+  return win::wait_for_state(service, name, SERVICE_RUNNING, limit);
 }
 
-Status start(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
-  auto s = query(service, name);
+// Stops the service unless it is stopped or stopping, and waits until it is stopped.
+Status stop_and_wait(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
+  auto s = win::query_status(service, name);
   if (!s) return s.error();
-  if (s.value().state == SERVICE_STOP_PENDING) {
-    if (auto stopped = wait_for(service, name, SERVICE_STOPPED, limit); !stopped) return stopped;
+  const DWORD state = s.value().dwCurrentState;
+  if (state == SERVICE_STOPPED) return Ok{};
+  if (state != SERVICE_STOP_PENDING) {
+    if (auto stopped = win::stop(service, name); !stopped) return stopped;
   }
-  if (s.value().state != SERVICE_RUNNING && s.value().state != SERVICE_START_PENDING) {
-    if (!StartServiceW(service, 0, nullptr) && GetLastError() != ERROR_SERVICE_ALREADY_RUNNING)
-      return Error{"start the service", name, win::error_text(GetLastError())};
-  }
-  return wait_for(service, name, SERVICE_RUNNING, limit);
-}
-
-Status stop(SC_HANDLE service, const std::string& name, std::chrono::milliseconds limit) {
-  auto s = query(service, name);
-  if (!s) return s.error();
-  if (s.value().state == SERVICE_STOPPED) return Ok{};
-  if (s.value().state != SERVICE_STOP_PENDING) {
-    SERVICE_STATUS ignored{};
-    if (!ControlService(service, SERVICE_CONTROL_STOP, &ignored) &&
-        GetLastError() != ERROR_SERVICE_NOT_ACTIVE)
-      return Error{"stop the service", name, win::error_text(GetLastError())};
-  }
-  return wait_for(service, name, SERVICE_STOPPED, limit);
+  return win::wait_for_state(service, name, SERVICE_STOPPED, limit);
 }
 
 // The services that depend on `service` and are running now (EnumDependentServicesW, SERVICE_ACTIVE), in the
@@ -183,7 +114,7 @@ class ServiceAction : public Action {
     if (!scm) return scm.error();
     auto service = scm.value().open(config_.rdp_service, SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG);
     if (!service) return service.error();
-    auto type = start_type(service.value().get(), name());
+    auto type = win::query_start_type(service.value().get(), name());
     if (!type) return type.error();
     if (type.value() == SERVICE_DISABLED)
       return Error{std::string(id()), name(),
@@ -196,12 +127,12 @@ class ServiceAction : public Action {
     if (!scm) return scm.error();
     auto service = scm.value().open(config_.rdp_service, SERVICE_QUERY_STATUS);
     if (!service) return service.error();
-    auto s = query(service.value().get(), name());
+    auto s = win::query_status(service.value().get(), name());
     if (!s) return s.error();
     // For the journal only: nothing is rolled back.
     return Backup{Json{{"service", name()},
-                       {"state", inspect::windows::service_state_name(s.value().state)},
-                       {"process_id", s.value().process_id}}};
+                       {"state", win::service_state_name(s.value().dwCurrentState)},
+                       {"process_id", s.value().dwProcessId}}};
   }
 
   // A self-signed certificate removed before this (regenerate-rdp-cert) is made again by TermService as it
@@ -251,7 +182,7 @@ class StartRdpService final : public ServiceAction {
     if (!scm) return scm.error();
     auto service = scm.value().open(config().rdp_service, kControl);
     if (!service) return service.error();
-    return start(service.value().get(), name(), config().service_timeout);
+    return start_and_wait(service.value().get(), name(), config().service_timeout);
   }
 };
 
@@ -278,27 +209,28 @@ class RestartRdpService final : public ServiceAction {
       to_restart.emplace_back(d, std::move(h).value());
     }
     for (const auto& c : config().restart_with) {
-      auto h = scm.value().open(c, kControl, /*optional=*/true);
+      auto h = scm.value().open(c, kControl, IfMissing::kEmpty);
       if (!h) return h.error();
       if (!h.value()) continue;  // not on this system
       const bool listed = std::any_of(to_restart.begin(), to_restart.end(), [&](const auto& r) {
         return CompareStringOrdinal(r.first.c_str(), -1, c.c_str(), -1, TRUE) == CSTR_EQUAL;
       });
       if (listed) continue;  // a dependent already
-      auto s = query(h.value().get(), win::narrow(c));
+      auto s = win::query_status(h.value().get(), win::narrow(c));
       if (!s) return s.error();
-      if (s.value().state == SERVICE_RUNNING || s.value().state == SERVICE_START_PENDING)
+      if (s.value().dwCurrentState == SERVICE_RUNNING || s.value().dwCurrentState == SERVICE_START_PENDING)
         to_restart.emplace_back(c, std::move(h).value());
     }
     for (const auto& [n, h] : to_restart) {
-      if (auto stopped = stop(h.get(), win::narrow(n), limit); !stopped) return stopped;
+      if (auto stopped = stop_and_wait(h.get(), win::narrow(n), limit); !stopped) return stopped;
     }
-    if (auto stopped = stop(main.value().get(), name(), limit); !stopped) return stopped;
+    if (auto stopped = stop_and_wait(main.value().get(), name(), limit); !stopped) return stopped;
 
     // Start: the service first, then the others in the reverse order of their stop.
-    if (auto started = start(main.value().get(), name(), limit); !started) return started;
+    if (auto started = start_and_wait(main.value().get(), name(), limit); !started) return started;
     for (auto it = to_restart.rbegin(); it != to_restart.rend(); ++it) {
-      if (auto started = start(it->second.get(), win::narrow(it->first), limit); !started) return started;
+      if (auto started = start_and_wait(it->second.get(), win::narrow(it->first), limit); !started)
+        return started;
     }
     return Ok{};
   }

@@ -2,25 +2,11 @@
 
 #include <windows.h>
 
+#include "platform/windows/scm.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::inspect::windows {
 namespace {
-
-class ServiceHandle {
- public:
-  explicit ServiceHandle(SC_HANDLE h = nullptr) : h_(h) {}
-  ServiceHandle(const ServiceHandle&) = delete;
-  ServiceHandle& operator=(const ServiceHandle&) = delete;
-  ~ServiceHandle() {
-    if (h_) CloseServiceHandle(h_);
-  }
-  SC_HANDLE get() const { return h_; }
-  explicit operator bool() const { return h_ != nullptr; }
-
- private:
-  SC_HANDLE h_;
-};
 
 class WindowsServices final : public ServiceInspector {
  public:
@@ -28,14 +14,14 @@ class WindowsServices final : public ServiceInspector {
 
   std::vector<ServiceState> inspect(const ListenerSettings&) override {
     std::vector<ServiceState> out;
-    ServiceHandle manager(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+    auto scm = win::Scm::connect();
     std::string manager_error;
-    if (!manager) manager_error = "open the service control manager: " + win::error_text(GetLastError());
+    if (!scm) manager_error = "open the service control manager: " + scm.error().detail;
     for (const auto& name : names_) {
       ServiceState state;
       state.name = name;
-      if (manager)
-        query(manager.get(), state);
+      if (scm)
+        query(scm.value(), state);
       else
         state.error = manager_error;
       out.push_back(std::move(state));
@@ -44,40 +30,26 @@ class WindowsServices final : public ServiceInspector {
   }
 
  private:
-  static void query(SC_HANDLE manager, ServiceState& state) {
-    ServiceHandle service(
-        OpenServiceW(manager, win::widen(state.name).c_str(), SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG));
+  // The texts name the service in the sentence (the snapshot's error field), not as an Error's object.
+  static void query(const win::Scm& scm, ServiceState& state) {
+    auto service =
+        scm.open(win::widen(state.name), SERVICE_QUERY_STATUS | SERVICE_QUERY_CONFIG, win::IfMissing::kEmpty);
     if (!service) {
-      DWORD code = GetLastError();
-      if (code != ERROR_SERVICE_DOES_NOT_EXIST)
-        state.error = "open service " + state.name + ": " + win::error_text(code);
-      return;  // present stays false: absent, or unknown with the reason
+      state.error = "open service " + state.name + ": " + service.error().detail;
+      return;  // present stays false: unknown, with the reason
     }
+    if (!service.value()) return;  // absent: present stays false, no error
     state.present = true;
 
-    SERVICE_STATUS_PROCESS status{};
-    DWORD needed = 0;
-    if (QueryServiceStatusEx(service.get(), SC_STATUS_PROCESS_INFO, reinterpret_cast<BYTE*>(&status),
-                             sizeof status, &needed))
-      state.state = service_state_name(status.dwCurrentState);
+    if (auto status = win::query_status(service.value().get(), state.name))
+      state.state = service_state_name(status.value().dwCurrentState);
     else
-      state.error = "query the status of " + state.name + ": " + win::error_text(GetLastError());
+      state.error = "query the status of " + state.name + ": " + status.error().detail;
 
-    needed = 0;
-    QueryServiceConfigW(service.get(), nullptr, 0, &needed);
-    DWORD code = GetLastError();
-    if (code != ERROR_INSUFFICIENT_BUFFER || needed == 0) {
-      add_error(state, "query the configuration of " + state.name + ": " + win::error_text(code));
-      return;
-    }
-    std::vector<std::uint64_t> buffer((needed + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
-    auto* config = reinterpret_cast<QUERY_SERVICE_CONFIGW*>(buffer.data());
-    if (!QueryServiceConfigW(service.get(), config, static_cast<DWORD>(buffer.size() * sizeof(std::uint64_t)),
-                             &needed)) {
-      add_error(state, "query the configuration of " + state.name + ": " + win::error_text(GetLastError()));
-      return;
-    }
-    state.start_type = service_start_type_name(config->dwStartType);
+    if (auto start_type = win::query_start_type(service.value().get(), state.name))
+      state.start_type = service_start_type_name(start_type.value());
+    else
+      add_error(state, "query the configuration of " + state.name + ": " + start_type.error().detail);
   }
 
   static void add_error(ServiceState& state, const std::string& error) {
@@ -94,24 +66,7 @@ std::unique_ptr<ServiceInspector> make_service_inspector(std::vector<std::string
 }
 
 std::string service_state_name(unsigned long state) {
-  switch (state) {
-    case SERVICE_STOPPED:
-      return "stopped";
-    case SERVICE_START_PENDING:
-      return "start-pending";
-    case SERVICE_STOP_PENDING:
-      return "stop-pending";
-    case SERVICE_RUNNING:
-      return "running";
-    case SERVICE_CONTINUE_PENDING:
-      return "continue-pending";
-    case SERVICE_PAUSE_PENDING:
-      return "pause-pending";
-    case SERVICE_PAUSED:
-      return "paused";
-    default:
-      return "state-" + std::to_string(state);
-  }
+  return win::service_state_name(state);
 }
 
 std::string service_start_type_name(unsigned long start_type) {
