@@ -138,9 +138,8 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   }
 
   auto local = util::local_time(options.now);
-  plan::PlanInput plan_input{result.diagnosis, result.before, *in.actions,
-                             policy,           history,       options.now,
-                             local.weekday,    local.minute,  options.active_sessions};
+  plan::PlanInput plan_input{result.diagnosis, result.before, *in.actions,   policy,
+                             history,          options.now,   local.weekday, local.minute};
   result.plan = plan::make_plan(plan_input, {only, approved.has_value()});
   if (!journal_errors.empty())
     return Error{"plan from the journal's history", in.journal->path(), journal_errors.front()};

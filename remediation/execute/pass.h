@@ -36,7 +36,6 @@ struct PassOptions {
   std::optional<std::int64_t> approved_plan;  // approve PLAN_ID: run what that plan proposed
   std::string trigger;                        // empty: "plan:<the new plan's id>"
   std::optional<CrashPoint> crash_at;
-  std::optional<int> active_sessions;
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 

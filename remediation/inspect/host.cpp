@@ -36,6 +36,13 @@ HostState inspect_host(Host& host, std::chrono::system_clock::time_point now, in
   state.services = host.services->inspect(state.listener);
   for (const auto& s : state.services)
     if (!s.error.empty()) state.errors.push_back("service " + s.name + ": " + s.error);
+  if (host.sessions) {
+    auto counted = host.sessions->count();
+    if (counted)
+      state.sessions = counted.value();
+    else
+      state.errors.push_back("sessions: " + counted.error().message());
+  }
   if (host.probe_listener) state.self_probe = host.probe_listener(state.listener);
   return state;
 }

@@ -115,6 +115,14 @@ struct SelfProbe {
   std::vector<std::string> causes;
 };
 
+// The user sessions a restart of the RDP service would end or disconnect (inspect/sessions.h).
+struct SessionCounts {
+  int active = 0;        // a client is connected (or signing in)
+  int disconnected = 0;  // the session runs on with no client
+  int total() const { return active + disconnected; }
+  bool operator==(const SessionCounts&) const = default;
+};
+
 struct HostState {
   std::string platform;  // "windows", "xrdp", or the snapshot's platform under sim
   std::string hostname;
@@ -126,6 +134,7 @@ struct HostState {
   std::vector<ServiceState> services;
   ListenerSettings listener;
   std::optional<SelfProbe> self_probe;
+  std::optional<SessionCounts> sessions;  // unset: unknown
   std::vector<RefusedPath> refused_paths;
   std::vector<std::string> errors;  // what could not be inspected, and why
 

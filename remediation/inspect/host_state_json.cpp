@@ -239,6 +239,13 @@ HostState state_from(const In& j) {
     read_strings(*p, "causes", "/self_probe", probe.causes);
     s.self_probe = probe;
   }
+  if (const In* sessions = member(j, "sessions", root)) {
+    SessionCounts counts;
+    read(*sessions, "active", "/sessions", counts.active);
+    read(*sessions, "disconnected", "/sessions", counts.disconnected);
+    if (counts.active < 0 || counts.disconnected < 0) throw Bad{"/sessions", "a count cannot be negative"};
+    s.sessions = counts;
+  }
   if (const In* list = member(j, "refused_paths", root)) {
     if (!list->is_array()) throw Bad{"/refused_paths", "must be a list"};
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -312,6 +319,9 @@ Json host_state_to_json(const HostState& s) {
                                         {"verdict", s.self_probe->verdict},
                                         {"causes", s.self_probe->causes}}
                                  : Json(nullptr);
+  j["sessions"] = s.sessions
+                      ? Json{{"active", s.sessions->active}, {"disconnected", s.sessions->disconnected}}
+                      : Json(nullptr);
   if (!s.refused_paths.empty()) {  // absent when nothing was refused: snapshots from before stay the same
     auto refused = Json::array();
     for (const auto& r : s.refused_paths)

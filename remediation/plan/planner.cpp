@@ -77,11 +77,15 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
         skip(SkipReason::kNothingToRestart, "nothing to restart for: no change before it runs now");
         continue;
       }
-      if (!in.policy.allow_service_restart_with_active_sessions && in.active_sessions.value_or(1) > 0) {
+      // Disconnected sessions count too: on Windows a TermService restart ends them, and on xrdp the
+      // restart command is the administrator's (it may stop sesman's sessions with the daemon).
+      const auto& sessions = in.state.sessions;
+      if (!in.policy.allow_service_restart_with_active_sessions && (!sessions || sessions->total() > 0)) {
         skip(SkipReason::kActiveSessions,
-             in.active_sessions ? std::to_string(*in.active_sessions) +
-                                      " active sessions (AllowServiceRestartWithActiveSessions is off)"
-                                : "active sessions unknown (AllowServiceRestartWithActiveSessions is off)");
+             sessions ? std::to_string(sessions->active) + " active and " +
+                            std::to_string(sessions->disconnected) +
+                            " disconnected sessions (AllowServiceRestartWithActiveSessions is off)"
+                      : "sessions unknown (AllowServiceRestartWithActiveSessions is off)");
         continue;
       }
     }

@@ -34,9 +34,9 @@ struct PlanInput {
   const policy::Policy& policy;
   PlanHistory history;
   TimePoint now;
-  int local_weekday = 0;               // 0 = Sunday, for the maintenance window
-  int local_minute = 0;                // minutes after local midnight
-  std::optional<int> active_sessions;  // unknown: treated as "there may be sessions"
+  int local_weekday = 0;  // 0 = Sunday, for the maintenance window
+  int local_minute = 0;   // minutes after local midnight
+  // The sessions a restart would end come from state.sessions: unknown is treated as "there may be some".
 };
 
 // What an administrator narrowed or allowed by hand.

@@ -83,6 +83,12 @@ void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
   if (in.state.self_probe)
     out << "Self-probe of " << printable(in.state.self_probe->target) << ": "
         << printable(in.state.self_probe->verdict) << "\n";
+  // What the session guard decides a restart on (plan/planner.cpp): unknown holds a restart back.
+  if (in.state.sessions)
+    out << "Sessions: " << in.state.sessions->active << " active, " << in.state.sessions->disconnected
+        << " disconnected\n";
+  else
+    out << "Sessions: unknown\n";
   out << "\nFindings";
   if (d.findings.empty()) out << ": none";
   out << "\n";
@@ -186,6 +192,7 @@ void register_diagnose_command(CLI::App& app, int& exit_code) {
       j["actions"] = d["actions"];
       auto state = inspect::host_state_to_json(in.state);
       j["probe"] = state["self_probe"];
+      j["sessions"] = state["sessions"];
       j["unconfirmed_symptoms"] = d["unconfirmed_symptoms"];
       j["state"] = std::move(state);
       auto errors = nlohmann::ordered_json::array();

@@ -28,6 +28,21 @@ json_check "each finding has severity, summary, evidence, actions" "all(set(['id
 json_check "events confirm the ACL finding" "any(e['symptom'] == 'rdp-cert-create-failed' for f in j['findings'] if f['id'] == 'machinekeys-acl-drift' for e in f['evidence']['events'])" "$tmp/broken-out.json"
 json_check "events no state confirms are listed as hints" "'termservice-stopped' in [s['symptom'] for s in j['unconfirmed_symptoms']]" "$tmp/broken-out.json"
 
+# The sessions a restart would end: shown as counted, and unknown when the snapshot does not say.
+json_check "the healthy snapshot's sessions are unknown" "j['sessions'] is None and j['state']['sessions'] is None" "$tmp/healthy.json"
+python3 - "$healthy" "$tmp/sessions.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+j['sessions'] = {'active': 2, 'disconnected': 1}
+json.dump(j, open(sys.argv[2], 'w'))
+PY
+"$rdpmend" diagnose --host "sim:$tmp/sessions.json" --json >"$tmp/sessions-out.json"
+json_check "counted sessions in diagnose --json" "j['sessions'] == {'active': 2, 'disconnected': 1}" "$tmp/sessions-out.json"
+"$rdpmend" diagnose --host "sim:$tmp/sessions.json" >"$tmp/sessions-out.txt"
+printable_check "counted sessions in the text" "$tmp/sessions-out.txt" "Sessions: 2 active, 1 disconnected"
+"$rdpmend" diagnose --host "sim:$healthy" >"$tmp/unknown-sessions.txt"
+printable_check "unknown sessions in the text" "$tmp/unknown-sessions.txt" "Sessions: unknown"
+
 "$rdpmend" diagnose --host "sim:$healthy" --events "$data/synthetic/system-rdp-failures.xml" >"$tmp/forged.txt"
 check "events alone on a healthy host give 0" 0 $?
 

@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "events/xrdp_log.h"
+#include "platform/linux/unique_fd.h"
 
 namespace rdpmend::agent {
 namespace {
@@ -27,30 +28,7 @@ constexpr std::size_t kMaxLine = 64 * 1024;           // a longer "line" is not 
 constexpr std::size_t kMaxReadPerTurn = 1024 * 1024;  // then yield to the io_context
 constexpr auto kPoll = std::chrono::seconds(2);
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() { reset(); }
-  Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = other.fd_;
-      other.fd_ = -1;
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
+using linux_platform::UniqueFd;
 
 struct Position {
   ino_t inode = 0;
@@ -162,7 +140,7 @@ class XrdpLogSource final : public EventSource {
   }
 
   void open_log() {
-    Fd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
     if (!fd) {
       if (!reported_open_error_) on_error_("open " + path_ + ": " + std::strerror(errno));
       reported_open_error_ = true;
@@ -230,7 +208,7 @@ class XrdpLogSource final : public EventSource {
   std::function<void(const std::string&)> on_error_;
   std::optional<Position> resume_;
   Position position_;
-  Fd file_;
+  UniqueFd file_;
   std::string partial_;
   off_t reported_ = -1;  // the offset last reported as progress
   bool first_open_ = true;

@@ -1,7 +1,7 @@
 // The xrdp host: each port implemented from xrdp.ini, the files it names, nftables and /proc.
 
-#include <dirent.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cstdio>
 #include <fstream>
@@ -14,7 +14,9 @@
 #include "inspect/host.h"
 #include "inspect/linux/nft_ruleset.h"
 #include "inspect/linux/posix_access.h"
+#include "inspect/linux/process_table.h"
 #include "inspect/linux/run_command.h"
+#include "inspect/linux/sessions.h"
 #include "inspect/linux/xrdp_ini.h"
 #include "probe/openssl_util.h"
 #include "security/program_trust.h"
@@ -206,20 +208,10 @@ class XrdpService final : public ServiceInspector {
 
  private:
   static bool process_running(const std::string& comm) {
-    DIR* dir = opendir("/proc");
-    if (!dir) return false;
-    bool found = false;
-    while (dirent* e = readdir(dir)) {
-      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-      std::ifstream in(std::string("/proc/") + e->d_name + "/comm");
-      std::string name;
-      if (std::getline(in, name) && name == comm) {
-        found = true;
-        break;
-      }
-    }
-    closedir(dir);
-    return found;
+    auto processes = read_process_table();
+    if (!processes) return false;
+    return std::any_of(processes.value().begin(), processes.value().end(),
+                       [&](const ProcessEntry& p) { return p.comm == comm; });
   }
 
   // /proc/net/tcp{,6}: a socket in LISTEN (0A) on the port.
@@ -255,6 +247,7 @@ Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
   host->key_access = std::make_unique<XrdpKeyAccess>();
   host->firewall = std::make_unique<NftFirewall>();
   host->services = std::make_unique<XrdpService>();
+  host->sessions = make_xrdp_session_inspector();
   if (!config.restart_command.empty())
     host->trust_checks = [argv = config.restart_command]() -> std::vector<RefusedPath> {
       if (auto refused = security::check_program(argv))

@@ -55,6 +55,15 @@ class SimServices final : public ServiceInspector {
   Snapshot s_;
 };
 
+class SimSessions final : public SessionInspector {
+ public:
+  explicit SimSessions(Snapshot s) : s_(std::move(s)) {}
+  Result<std::optional<SessionCounts>> count() override { return s_->sessions; }
+
+ private:
+  Snapshot s_;
+};
+
 }  // namespace
 
 std::unique_ptr<Host> make_sim_host(HostState snapshot) {
@@ -71,6 +80,7 @@ std::unique_ptr<Host> make_sim_host(std::shared_ptr<HostState> s) {
   host->key_access = std::make_unique<SimKeyAccess>(s);
   host->firewall = std::make_unique<SimFirewall>(s);
   host->services = std::make_unique<SimServices>(s);
+  host->sessions = std::make_unique<SimSessions>(s);
   host->probe_listener = [s](const ListenerSettings&) { return s->self_probe; };
   host->trust_checks = [s] { return s->refused_paths; };
   return host;

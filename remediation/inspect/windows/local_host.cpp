@@ -8,6 +8,7 @@
 #include "inspect/windows/key_access.h"
 #include "inspect/windows/listener_settings.h"
 #include "inspect/windows/services.h"
+#include "inspect/windows/sessions.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::inspect {
@@ -46,6 +47,7 @@ Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
   host->key_access = windows::make_key_access_inspector({});
   host->firewall = windows::make_firewall_inspector();
   host->services = windows::make_service_inspector();
+  host->sessions = windows::make_session_inspector();
   host->probe_listener = [](const ListenerSettings& listener) {
     return std::optional<SelfProbe>(probe_local_listener(listener));
   };

@@ -27,7 +27,13 @@ PassOptions privileged() {
   return o;
 }
 
-class Pass : public SimRig {};
+class Pass : public SimRig {
+ protected:
+  static policy::Policy restart_allowed() {
+    return policy_with(
+        {{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"AllowRestartRdpService", true}});
+  }
+};
 
 TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
   start_with(break_windows_host);
@@ -92,6 +98,37 @@ TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
   auto next = p.pass(policy, privileged());  // the hour is not over: the journal's count holds it back
   ASSERT_TRUE(next);
   EXPECT_EQ(report_for(next.value(), "regenerate-rdp-cert")->skip, plan::SkipReason::kRateLimit);
+}
+
+// The session guard reads the host's own count: with nobody signed in the restart runs under the default
+// (AllowServiceRestartWithActiveSessions off); with one user it is held back, the other repairs done.
+
+TEST_F(Pass, TheRestartRunsWithNoSessions) {
+  start_with([](inspect::HostState& s) {
+    break_windows_host(s);
+    s.sessions = inspect::SessionCounts{};
+  });
+  auto p = process();
+  auto result = p.pass(restart_allowed(), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  const auto* restart = report_for(result.value(), "restart-rdp-service");
+  ASSERT_TRUE(restart);
+  EXPECT_EQ(restart->outcome, ActionState::kSucceeded) << restart->detail;
+}
+
+TEST_F(Pass, TheRestartIsHeldBackWhileASessionRuns) {
+  start_with([](inspect::HostState& s) {
+    break_windows_host(s);
+    s.sessions = inspect::SessionCounts{1, 0};
+  });
+  auto p = process();
+  auto result = p.pass(restart_allowed(), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+  const auto* restart = report_for(result.value(), "restart-rdp-service");
+  ASSERT_TRUE(restart);
+  EXPECT_EQ(restart->outcome, ActionState::kSkipped);
+  EXPECT_EQ(restart->skip, plan::SkipReason::kActiveSessions) << restart->detail;
 }
 
 TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {

@@ -28,6 +28,7 @@ Fixture broken_host() {
   auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json").value();
   s.machinekeys_acl->matches_default = false;
   s.certificate.info->expired = true;
+  s.sessions = inspect::SessionCounts{};  // nobody signed in
   auto state = std::make_shared<inspect::HostState>(s);
   Fixture f{state, actions::make_sim_actions(state), {}};
   f.diagnosis = diagnosis::diagnose(*state, {}, diagnosis::default_diagnosis_catalog());
@@ -50,8 +51,7 @@ const std::map<std::string, policy::RawValue> kAutoAllowAll = {
 TEST(Planner, AutoWithEverythingAllowedRunsAllInOrder) {
   auto f = broken_host();
   auto pol = policy_with(kAutoAllowAll);
-  auto plan =
-      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0});
   ASSERT_EQ(plan.actions.size(), 3u);
   EXPECT_EQ(plan.actions[0].action, "repair-machinekeys-acl");
   EXPECT_EQ(plan.actions[1].action, "regenerate-rdp-cert");
@@ -64,8 +64,7 @@ TEST(Planner, AutoWithEverythingAllowedRunsAllInOrder) {
 TEST(Planner, ObserveChangesNothingAndSaysSo) {
   auto f = broken_host();
   auto pol = policy_with({});  // the default: Observe
-  auto plan =
-      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0});
   for (const auto& a : plan.actions) {
     EXPECT_FALSE(a.run);
     EXPECT_EQ(a.skip, SkipReason::kModeObserve) << a.action;
@@ -80,7 +79,7 @@ TEST(Planner, GivesAReasonForEveryGate) {
     auto m = kAutoAllowAll;
     m["AllowRegenerateRdpCert"] = false;
     auto pol = policy_with(m);
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 0});
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
     EXPECT_EQ(find(plan, "regenerate-rdp-cert").skip, SkipReason::kNotAllowed);
   }
   {
@@ -90,7 +89,7 @@ TEST(Planner, GivesAReasonForEveryGate) {
       if (a == "repair-machinekeys-acl") return now - 5min;
       return std::nullopt;
     };
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0});
     EXPECT_EQ(find(plan, "repair-machinekeys-acl").skip, SkipReason::kCooldown);
     EXPECT_TRUE(find(plan, "regenerate-rdp-cert").run);
   }
@@ -100,7 +99,7 @@ TEST(Planner, GivesAReasonForEveryGate) {
     h.recurrences_after_success = [](const std::string& finding) {
       return finding == "rdp-cert-expired" ? 3 : 0;
     };
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0});
     EXPECT_EQ(find(plan, "regenerate-rdp-cert").skip, SkipReason::kBreakerOpen);
     EXPECT_EQ(find(plan, "repair-machinekeys-acl").skip, std::nullopt) << "its finding did not come back";
   }
@@ -108,7 +107,7 @@ TEST(Planner, GivesAReasonForEveryGate) {
     auto pol = policy_with(kAutoAllowAll);
     PlanHistory h;
     h.actions_last_hour = 3;  // MaxActionsPerHour defaults to 4
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0, 0});
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, h, now, 0, 0});
     EXPECT_TRUE(plan.actions[0].run);
     EXPECT_EQ(plan.actions[1].skip, SkipReason::kRateLimit);
   }
@@ -116,11 +115,17 @@ TEST(Planner, GivesAReasonForEveryGate) {
     auto m = kAutoAllowAll;
     m["AllowServiceRestartWithActiveSessions"] = false;
     auto pol = policy_with(m);
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 2});
+    f.state->sessions = inspect::SessionCounts{2, 0};
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
     EXPECT_EQ(find(plan, "restart-rdp-service").skip, SkipReason::kActiveSessions);
-    auto unknown = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, std::nullopt});
+    f.state->sessions = inspect::SessionCounts{0, 1};  // a TermService restart ends a disconnected one too
+    auto disconnected = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
+    EXPECT_EQ(find(disconnected, "restart-rdp-service").skip, SkipReason::kActiveSessions);
+    f.state->sessions.reset();
+    auto unknown = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
     EXPECT_EQ(find(unknown, "restart-rdp-service").skip, SkipReason::kActiveSessions);
-    auto none = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 0});
+    f.state->sessions = inspect::SessionCounts{};
+    auto none = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
     EXPECT_TRUE(find(none, "restart-rdp-service").run);
   }
   {
@@ -128,16 +133,16 @@ TEST(Planner, GivesAReasonForEveryGate) {
     m["MaintenanceWindow"] = std::string("Sat 02:00-04:00");
     auto pol = policy_with(m);
     ASSERT_TRUE(pol.warnings.empty()) << pol.warnings[0].message();
-    auto closed = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 1 /* Monday */, 600, 0});
+    auto closed = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 1 /* Monday */, 600});
     EXPECT_EQ(closed.actions[0].skip, SkipReason::kMaintenanceWindow);
-    auto open = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 6 /* Saturday */, 150, 0});
+    auto open = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 6 /* Saturday */, 150});
     EXPECT_TRUE(open.actions[0].run);
   }
   {
     auto m = kAutoAllowAll;
     m["Mode"] = std::string("Approve");
     auto pol = policy_with(m);
-    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0, 0});
+    auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, now, 0, 0});
     EXPECT_EQ(plan.actions[0].skip, SkipReason::kAwaitingApproval);
     EXPECT_TRUE(plan.actions[0].awaits_approval());
     EXPECT_TRUE(plan.actions[0].chosen());
@@ -150,8 +155,7 @@ TEST(Planner, NoRestartWhenNothingBeforeItRuns) {
   m["AllowRepairMachineKeysAcl"] = false;
   m["AllowRegenerateRdpCert"] = false;
   auto pol = policy_with(m);
-  auto plan =
-      make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0, 0});
+  auto plan = make_plan({f.diagnosis, *f.state, f.actions, pol, {}, std::chrono::system_clock::now(), 0, 0});
   EXPECT_FALSE(find(plan, "restart-rdp-service").run);
   EXPECT_EQ(find(plan, "restart-rdp-service").skip, SkipReason::kNothingToRestart);
 }
