@@ -36,6 +36,10 @@ class Action {
   virtual Status verify(const inspect::HostState& after) = 0;
   // False when the change cannot be undone (a service restart): nothing to roll back.
   virtual bool reversible() const { return true; }
+  // After this action succeeded: whether the listener already serves the change, so that a restart of the
+  // RDP service planned after it is not needed for it (Windows: SessionEnv made the new certificate and
+  // TermService took it, docs/SESSIONS.md). False: a restart is needed for the change to be served.
+  virtual bool served_without_restart() const { return false; }
   virtual Status rollback(const Backup& backup) = 0;
 };
 

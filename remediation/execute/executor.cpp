@@ -1,5 +1,6 @@
 #include "execute/executor.h"
 
+#include "diagnosis/diagnosis_catalog.h"
 #include "inspect/host_state_json.h"
 #include "util/json_text.h"
 
@@ -175,10 +176,22 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
   ExecuteResult result{{}, *request.state};
   bool stopped = false;
   std::string stop_reason;
+  // A restart is for the changes before it; when every one of them is served already, it is not needed
+  // (and not held back either: nothing is pending).
+  int changes = 0;
+  int changes_needing_restart = 0;
   for (const auto& planned : request.plan->actions) {
     ActionReport report{planned.action, planned.target, {},   ActionState::kSkipped,
                         planned.skip,   planned.reason, false};
     actions::Action* action = ctx.actions->find(planned.action);
+    const auto* definition = diagnosis::default_diagnosis_catalog().action(planned.action);
+    const bool is_restart = definition && definition->kind == diagnosis::ActionKind::kServiceRestart;
+    if (is_restart && changes > 0 && changes_needing_restart == 0 && !ctx.dry_run) {
+      report.skip = plan::SkipReason::kNothingToRestart;
+      report.detail = "not needed: the listener serves the changes before it without a restart";
+      result.reports.push_back(std::move(report));
+      continue;
+    }
     if (!planned.run || !action) {
       if (planned.run && !action) {
         report.skip = plan::SkipReason::kNotAvailable;
@@ -201,6 +214,10 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
     if (!went_well && !ctx.dry_run) {
       stopped = true;
       stop_reason = "not run: " + done.action + " before it did not succeed";
+    }
+    if (done.outcome == ActionState::kSucceeded && !done.duplicate && !is_restart) {
+      ++changes;
+      if (!action->served_without_restart()) ++changes_needing_restart;
     }
     result.reports.push_back(std::move(done));
   }

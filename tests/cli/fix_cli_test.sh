@@ -57,10 +57,11 @@ check "Observe leaves the host as it was" 0 $?
 # Apply in Auto mode.
 "$rdpmend" fix --apply --json --host "sim:$tmp/host.json" --config "$tmp/auto.toml" >"$tmp/apply.json"
 check "fix --apply repairs the host: 0" 0 $?
-json_check "every action succeeded, in order, with ids" "[a['outcome'] for a in j['actions']] == ['succeeded']*3 and [a['action_id'] for a in j['actions']] == [1,2,3] and j['findings_after'] == [] and j['plan_id'] == 1" "$tmp/apply.json"
+# SessionEnv makes the new certificate on Windows: the TermService restart is not needed (docs/SESSIONS.md).
+json_check "the repairs succeeded, in order, with ids; no restart needed" "[a['outcome'] for a in j['actions']] == ['succeeded','succeeded','skipped'] and j['actions'][2]['skip'] == 'nothing-to-restart' and [a['action_id'] for a in j['actions']] == [1,2,None] and j['findings_after'] == [] and j['plan_id'] == 1" "$tmp/apply.json"
 "$rdpmend" history --json --host "sim:$tmp/host.json" >"$tmp/history.json"
 check "history gives 0" 0 $?
-json_check "history lists the three actions with every step's time" "[a['state'] for a in j['actions']] == ['succeeded']*3 and all(a['backup_at'] and a['applied_at'] and a['verified_at'] and a['finished_at'] for a in j['actions'])" "$tmp/history.json"
+json_check "history lists the two changes with every step's time" "[a['state'] for a in j['actions']] == ['succeeded']*2 and all(a['backup_at'] and a['applied_at'] and a['verified_at'] and a['finished_at'] for a in j['actions'])" "$tmp/history.json"
 "$rdpmend" history --host "sim:$tmp/host.json" >"$tmp/history.txt"
 grep -q "regenerate-rdp-cert *succeeded" "$tmp/history.txt"
 check "history for people names action and state" 0 $?
@@ -101,7 +102,7 @@ grep -q "Plan 1 awaits approval: rdpmend approve 1" "$tmp/proposed.txt"
 check "proposing the same again reuses plan 1 and says how to approve" 0 $?
 "$rdpmend" approve 1 --json --host "sim:$tmp/approve.json" --config "$tmp/approve.toml" >"$tmp/approved.json"
 check "approve 1 repairs: 0" 0 $?
-json_check "the approved plan ran" "j['plan_id'] == 1 and [a['outcome'] for a in j['actions']] == ['succeeded']*3" "$tmp/approved.json"
+json_check "the approved plan ran" "j['plan_id'] == 1 and [a['outcome'] for a in j['actions']] == ['succeeded','succeeded','skipped']" "$tmp/approved.json"
 "$rdpmend" approve 1 --host "sim:$tmp/approve.json" --config "$tmp/approve.toml" >/dev/null 2>&1
 check "approving twice: 3" 3 $?
 

@@ -15,6 +15,8 @@ namespace rdpmend::actions {
 struct SimFaults {
   std::string fail_apply;
   std::string apply_without_effect;
+  // Windows: SessionEnv's restart makes no new certificate (TermService makes it when it restarts).
+  bool session_env_makes_no_certificate = false;
 };
 
 // `changed` is called after every change to the snapshot (apply and rollback), e.g. to write it back to the

@@ -12,6 +12,10 @@
 //         certificate (key_matches false), and it is the self-signed container (TSSecKeySet1) of the machine
 //         key set, the "object already exists" case of TermService 1058. A key that exists and matches but
 //         that NETWORK SERVICE cannot read is left alone: repair-rdp-key-acl repairs it.
+//         Then SessionEnv (Remote Desktop Configuration) is restarted: it makes the new self-signed
+//         certificate without ending any session (docs/SESSIONS.md); when a new certificate is in the store
+//         within new_certificate_timeout, no TermService restart is needed (served_without_restart). When
+//         SessionEnv is absent, cannot be restarted or makes none, the planned restart of TermService does.
 // verify  honest about the restart: Ok when the removed certificate is no longer the listener's and either a
 //         new valid certificate with its key is in place, or none is yet (TermService creates it when it
 //         restarts; restart-rdp-service then verifies the served certificate through the self-probe). The
@@ -32,6 +36,7 @@
 #include "actions/windows/windows_actions.h"
 #include "inspect/windows/status_text.h"
 #include "platform/windows/handles.h"
+#include "platform/windows/scm.h"
 #include "platform/windows/win_text.h"
 #include "util/encoding.h"
 
@@ -145,9 +150,11 @@ class RegenerateCertificate final : public Action {
     const Json& b = backup.data;
     if (!b.is_object() || !b.contains("certificate"))
       return Error{what, store_text(), "the backup is damaged"};
+    served_ = false;
     if (b["certificate"].is_null()) {
       removed_sha1_.clear();
-      return Ok{};  // there was none
+      served_ = restart_certificate_service();
+      return Ok{};  // there was none to remove
     }
     auto sha1 = inspected_sha1(state);
     if (!sha1) return sha1.error();
@@ -175,8 +182,11 @@ class RegenerateCertificate final : public Action {
     if (saved.contains("remove_stale_key") && saved["remove_stale_key"] == true) {
       if (auto removed = remove_stale_key(saved["key"]); !removed) return removed;
     }
+    served_ = restart_certificate_service();
     return Ok{};
   }
+
+  bool served_without_restart() const override { return served_; }
 
   Status verify(const HostState& after) override {
     const std::string what = "verify " + std::string(id());
@@ -360,8 +370,50 @@ class RegenerateCertificate final : public Action {
     }
   }
 
+  // SessionEnv restarted, and a new certificate (not the removed one) in the store in time. Any failure
+  // is a false, never an error: the certificate is gone either way, and TermService's restart makes it.
+  bool restart_certificate_service() const {
+    if (config_.certificate_service.empty()) return false;
+    const std::string name = win::narrow(config_.certificate_service);
+    auto scm = win::Scm::connect();
+    if (!scm) return false;
+    auto service =
+        scm.value().open(config_.certificate_service, SERVICE_STOP | SERVICE_START | SERVICE_QUERY_STATUS,
+                         win::IfMissing::kEmpty);
+    if (!service || !service.value()) return false;
+    SC_HANDLE handle = service.value().get();
+    if (!win::stop(handle, name, win::IfBusy::kWait) ||
+        !win::wait_for_state(handle, name, SERVICE_STOPPED, config_.service_timeout) ||
+        !win::start(handle, name) ||
+        !win::wait_for_state(handle, name, SERVICE_RUNNING, config_.service_timeout))
+      return false;
+    const auto deadline = std::chrono::steady_clock::now() + config_.new_certificate_timeout;
+    do {
+      if (new_certificate_in_store()) return true;
+      Sleep(250);
+    } while (std::chrono::steady_clock::now() < deadline);
+    return false;
+  }
+
+  bool new_certificate_in_store() const {
+    auto store = open_store(/*writable=*/false);
+    if (!store) return false;
+    const CERT_CONTEXT* cert = nullptr;
+    while ((cert = CertEnumCertificatesInStore(store.value().get(), cert)) != nullptr) {
+      if (thumbprint(cert) == removed_sha1_) continue;
+      FILETIME now;
+      GetSystemTimeAsFileTime(&now);
+      if (CertVerifyTimeValidity(&now, cert->pCertInfo) == 0) {
+        CertFreeCertificateContext(cert);
+        return true;
+      }
+    }
+    return false;
+  }
+
   WindowsActionConfig config_;
   std::string removed_sha1_;  // what apply removed, for verify
+  bool served_ = false;       // SessionEnv made the new certificate
 };
 
 }  // namespace

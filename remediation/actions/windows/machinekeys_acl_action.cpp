@@ -18,6 +18,9 @@ class MachineKeysAcl final : public windows::AclRepair {
                   std::string(inspect::kMachineKeysDefaultSddl)) {}
 
   std::string_view id() const override { return ids::action::kRepairMachinekeysAcl; }
+  // The folder's DACL matters to whoever creates or opens a key next (SessionEnv making the certificate's
+  // key); the running TermService needs no restart for it.
+  bool served_without_restart() const override { return true; }
   std::string target(const HostState&) const override {
     auto folder = machine_keys();
     return folder ? win::narrow(folder.value()) : std::string();

@@ -43,7 +43,11 @@ struct WindowsActionConfig {
   // makes the self-signed certificate (reference 3.3).
   std::wstring rdp_service = win::widen(ids::rdp_service::kWindows);
   std::vector<std::wstring> restart_with = {L"SessionEnv"};
-  std::chrono::milliseconds service_timeout{60000};  // the longest wait for one service state change
+  // Restarted by regenerate-rdp-cert after the removal: it makes the new certificate without ending a
+  // session (docs/SESSIONS.md); empty: not restarted (TermService's restart then makes it).
+  std::wstring certificate_service = L"SessionEnv";
+  std::chrono::milliseconds new_certificate_timeout{15000};  // how long the new certificate may take
+  std::chrono::milliseconds service_timeout{60000};          // the longest wait for one service state change
   // Whether the caller may change the host; empty: the calling thread's token holds an enabled
   // BUILTIN\Administrators (CheckTokenMembership), which an unelevated UAC token does not.
   std::function<Result<bool>()> is_administrator;

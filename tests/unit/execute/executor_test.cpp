@@ -174,6 +174,7 @@ TEST_F(Executor, RollbackRestoresTheBackupOnceAndRefusesWhatCannotBeUndone) {
     s.services[0].state = "running";
   });
   auto p = process();
+  p.faults->session_env_makes_no_certificate = true;  // so that the restart is needed
   const auto broken = snapshot_text(*p.state);
   auto plan =
       plan_of({"repair-machinekeys-acl", "regenerate-rdp-cert", "restart-rdp-service"}, p.actions, *p.state);

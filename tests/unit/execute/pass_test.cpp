@@ -3,10 +3,12 @@
 
 #include "execute/pass.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "catalog/catalog_ids.h"
 #include "sim_rig.h"
 
 namespace rdpmend::execute::test {
@@ -41,8 +43,12 @@ TEST_F(Pass, AutoRepairsTheHostAndRecordsPlanFindingsAndPolicy) {
   auto result = p.pass(auto_policy(), privileged());
   ASSERT_TRUE(result) << result.error().message();
   ASSERT_TRUE(result.value().plan_id);
-  for (const auto& r : result.value().executed.reports)
-    EXPECT_EQ(r.outcome, ActionState::kSucceeded) << r.action;
+  for (const auto& r : result.value().executed.reports) {
+    if (r.action == "restart-rdp-service")  // SessionEnv made the certificate: no restart needed
+      EXPECT_EQ(r.skip, plan::SkipReason::kNothingToRestart) << r.detail;
+    else
+      EXPECT_EQ(r.outcome, ActionState::kSucceeded) << r.action;
+  }
   EXPECT_TRUE(
       diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
           .findings.empty());
@@ -103,32 +109,102 @@ TEST_F(Pass, RateLimitCountsWhatTheJournalRecorded) {
 // The session guard reads the host's own count: with nobody signed in the restart runs under the default
 // (AllowServiceRestartWithActiveSessions off); with one user it is held back, the other repairs done.
 
-TEST_F(Pass, TheRestartRunsWithNoSessions) {
+// The seed scenario (a Windows upgrade broke the MachineKeys DACL, the self-signed certificate expired): the
+// DACL is repaired and SessionEnv makes the new certificate, so no TermService restart is needed, with
+// nobody signed in or with a user working (docs/SESSIONS.md).
+class SeedScenario : public Pass, public ::testing::WithParamInterface<inspect::SessionCounts> {};
+
+TEST_P(SeedScenario, IsRepairedWithoutATermServiceRestart) {
+  {
+    const auto sessions = GetParam();
+    start_with([&](inspect::HostState& s) {
+      break_windows_host(s);
+      s.sessions = sessions;
+    });
+    auto p = process();
+    auto result = p.pass(restart_allowed(), privileged());
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
+    EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+    const auto* restart = report_for(result.value(), "restart-rdp-service");
+    ASSERT_TRUE(restart);
+    EXPECT_EQ(restart->outcome, ActionState::kSkipped);
+    EXPECT_EQ(restart->skip, plan::SkipReason::kNothingToRestart) << restart->detail;
+    EXPECT_TRUE(
+        diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog())
+            .findings.empty());
+  }
+}
+INSTANTIATE_TEST_SUITE_P(Sessions, SeedScenario,
+                         ::testing::Values(inspect::SessionCounts{}, inspect::SessionCounts{1, 1}));
+
+// Where SessionEnv makes no certificate, the TermService restart makes it: it runs with nobody signed in...
+TEST_F(Pass, TheRestartRunsWithNoSessionsWhenSessionEnvMakesNoCertificate) {
   start_with([](inspect::HostState& s) {
     break_windows_host(s);
     s.sessions = inspect::SessionCounts{};
   });
   auto p = process();
+  p.faults->session_env_makes_no_certificate = true;
   auto result = p.pass(restart_allowed(), privileged());
   ASSERT_TRUE(result) << result.error().message();
   const auto* restart = report_for(result.value(), "restart-rdp-service");
   ASSERT_TRUE(restart);
   EXPECT_EQ(restart->outcome, ActionState::kSucceeded) << restart->detail;
+  EXPECT_TRUE(p.state->certificate.present);
+  EXPECT_FALSE(p.state->certificate.info->expired);
 }
 
-TEST_F(Pass, TheRestartIsHeldBackWhileASessionRuns) {
+// ...and is held back while a session runs, or while nobody can say whether one does.
+class HeldRestart : public Pass,
+                    public ::testing::WithParamInterface<std::optional<inspect::SessionCounts>> {};
+
+TEST_P(HeldRestart, WhileASessionRunsOrTheCountIsUnknown) {
+  {
+    const auto sessions = GetParam();
+    start_with([&](inspect::HostState& s) {
+      break_windows_host(s);
+      s.sessions = sessions;
+    });
+    auto p = process();
+    p.faults->session_env_makes_no_certificate = true;
+    auto result = p.pass(restart_allowed(), privileged());
+    ASSERT_TRUE(result) << result.error().message();
+    EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+    const auto* restart = report_for(result.value(), "restart-rdp-service");
+    ASSERT_TRUE(restart);
+    EXPECT_EQ(restart->outcome, ActionState::kSkipped);
+    EXPECT_EQ(restart->skip, plan::SkipReason::kActiveSessions) << restart->detail;
+    EXPECT_FALSE(p.state->certificate.present);  // until TermService restarts
+  }
+}
+INSTANTIATE_TEST_SUITE_P(
+    Sessions, HeldRestart,
+    ::testing::Values(std::optional<inspect::SessionCounts>{inspect::SessionCounts{1, 0}},
+                      std::optional<inspect::SessionCounts>{inspect::SessionCounts{0, 1}},
+                      std::optional<inspect::SessionCounts>{}));
+
+// A certificate the listener is configured to use (an administrator's, or one from a Group Policy template)
+// is never replaced by a self-signed one: its finding says who must act and plans nothing.
+TEST_F(Pass, AConfiguredCertificateIsLeftAloneWithAFindingThatSaysWhoMustAct) {
   start_with([](inspect::HostState& s) {
     break_windows_host(s);
-    s.sessions = inspect::SessionCounts{1, 0};
+    s.certificate.source = "configured";
+    s.sessions = inspect::SessionCounts{};
   });
   auto p = process();
+  const auto before = p.state->certificate.info->sha1;
   auto result = p.pass(restart_allowed(), privileged());
   ASSERT_TRUE(result) << result.error().message();
-  EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
-  const auto* restart = report_for(result.value(), "restart-rdp-service");
-  ASSERT_TRUE(restart);
-  EXPECT_EQ(restart->outcome, ActionState::kSkipped);
-  EXPECT_EQ(restart->skip, plan::SkipReason::kActiveSessions) << restart->detail;
+  std::vector<std::string> ids;
+  for (const auto& f : result.value().diagnosis.findings) ids.push_back(f.rule->id);
+  EXPECT_THAT(ids, ::testing::Contains(std::string(ids::finding::kRdpConfiguredCertUnusable)));
+  EXPECT_THAT(ids, ::testing::Not(::testing::Contains(std::string(ids::finding::kRdpCertExpired))));
+  // The MachineKeys finding still plans it; its check refuses it.
+  const auto* regen = report_for(result.value(), "regenerate-rdp-cert");
+  ASSERT_TRUE(regen);
+  EXPECT_EQ(regen->outcome, ActionState::kPreconditionFailed);
+  EXPECT_EQ(p.state->certificate.info->sha1, before);
 }
 
 TEST_F(Pass, TheBreakerStopsARecurringFixAndRaisesAnAlert) {
