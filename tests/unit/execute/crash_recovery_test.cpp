@@ -23,8 +23,10 @@ class CrashRecovery : public SimRig, public ::testing::WithParamInterface<CrashC
   // The first "process": a pass in Auto mode that the hook aborts after the step.
   void run_until_crash(const CrashCase& c) {
     auto p = process();
-    // SessionEnv makes no certificate: the restart is needed, so it is one of the steps that can crash.
-    p.faults->session_env_makes_no_certificate = true;
+    // For the restart's steps SessionEnv makes no certificate, so that the restart is needed and runs. (A
+    // crash between that removal and the restart leaves the restart to the next pass after the cooldown:
+    // recording it as pending is issue 16's part 3.)
+    p.faults->session_env_makes_no_certificate = std::string(c.action) == "restart-rdp-service";
     PassOptions options;
     options.privileged = true;
     options.crash_at = CrashPoint{c.step, c.action};
@@ -57,6 +59,7 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
 
   // Whatever happened, the host ends repaired, and no action succeeded twice on one target.
   EXPECT_TRUE(*p.state->machinekeys_acl->matches_default);
+  ASSERT_TRUE(p.state->certificate.info);
   EXPECT_FALSE(p.state->certificate.info->expired);
   std::map<std::string, int> successes;
   auto history = p.journal->actions().history({}).value();
