@@ -2,6 +2,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include "plan/planner.h"
+#include "util/local_time.h"
+
 namespace rdpmend::agent {
 namespace {
 
@@ -23,7 +26,8 @@ Agent::Agent(boost::asio::io_context& io, AgentDeps deps, AgentConfig config)
       config_(config),
       gate_(config.settle, std::chrono::minutes(deps_.policy->cooldown_minutes)),
       pass_timer_(io),
-      tick_timer_(io) {}
+      tick_timer_(io),
+      hold_timer_(io) {}
 
 Agent::~Agent() {
   stop();
@@ -63,6 +67,13 @@ void Agent::start() {
                                       }});
   }
   arm_tick();
+  if (!config_.startup_pass) {
+    auto holds = deps_.journal->restarts().pending();
+    if (holds)
+      watch_held_restarts(holds.value());
+    else
+      emit(JournalProblem{LogLevel::kWarning, "held-back restarts: " + holds.error().message()});
+  }
 }
 
 void Agent::stop() {
@@ -71,6 +82,7 @@ void Agent::stop() {
   for (auto& source : deps_.sources) source->stop();
   pass_timer_.cancel();
   tick_timer_.cancel();
+  hold_timer_.cancel();
   save_observations();
   emit(AgentStopped{});
 }
@@ -139,6 +151,56 @@ void Agent::arm_tick() {
   });
 }
 
+void Agent::sessions_changed() {
+  boost::asio::post(io_, [this] {
+    if (stopped_ || !watching_holds_) return;
+    hold_timer_.cancel();  // its handler sees operation_aborted and does nothing
+    arm_hold_check(Clock::duration::zero());
+  });
+}
+
+// Only the guards that end by themselves are watched: a restart held by the cooldown or the rate limit runs
+// at the next pass that comes anyway, one held by the policy when an administrator changes it.
+void Agent::watch_held_restarts(const std::vector<journal::RestartHold>& holds) {
+  bool waits = std::any_of(holds.begin(), holds.end(), [](const journal::RestartHold& h) {
+    return h.reason == plan::SkipReason::kActiveSessions || h.reason == plan::SkipReason::kMaintenanceWindow;
+  });
+  if (!waits) {
+    if (watching_holds_) hold_timer_.cancel();
+    watching_holds_ = false;
+    return;
+  }
+  if (watching_holds_) return;
+  arm_hold_check(config_.held_restart_check);
+}
+
+void Agent::arm_hold_check(Clock::duration after) {
+  watching_holds_ = true;
+  hold_timer_.expires_after(after);
+  hold_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopped_) return;
+    if (!held_restart_may_run()) {
+      arm_hold_check(config_.held_restart_check);
+      return;
+    }
+    watching_holds_ = false;
+    run_pass("held-restart:" + unix_ms(Clock::now()),
+             "a held-back restart may run: no session, inside the window");
+    save_observations();
+  });
+}
+
+// The planner's own guards on the session count and the clock: the pass runs only when it would run the
+// restart (an unknown count still holds it back).
+bool Agent::held_restart_may_run() const {
+  std::optional<inspect::SessionCounts> sessions;
+  if (deps_.host->sessions)
+    if (auto counted = deps_.host->sessions->count(); counted) sessions = counted.value();
+  auto local = util::local_time(std::chrono::system_clock::now());
+  return !plan::sessions_hold_restart(*deps_.policy, sessions) &&
+         !plan::outside_maintenance_window(*deps_.policy, local.weekday, local.minute);
+}
+
 void Agent::run_pass(const std::string& trigger, const std::string& why) {
   execute::PassInput input;
   input.host = deps_.host;
@@ -154,9 +216,13 @@ void Agent::run_pass(const std::string& trigger, const std::string& why) {
   auto result = execute::run_pass(input, options);
   if (!result) {
     emit(PassFailed{why, result.error().message()});
+    if (auto holds = deps_.journal->restarts().pending(); holds) watch_held_restarts(holds.value());
     return;
   }
   const auto& r = result.value();
+  if (!r.hold_problem.empty())
+    emit(JournalProblem{LogLevel::kError, "the journal did not keep a held-back restart: " + r.hold_problem});
+  watch_held_restarts(r.held_restarts);
   for (const auto& a : r.recovered)
     emit(ActionOutcome{a.action, a.target, a.outcome, a.skip, a.action_row, a.detail, true});
   PassFindings findings{why, {}};

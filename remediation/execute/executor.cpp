@@ -186,7 +186,8 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
     actions::Action* action = ctx.actions->find(planned.action);
     const auto* definition = diagnosis::default_diagnosis_catalog().action(planned.action);
     const bool is_restart = definition && definition->kind == diagnosis::ActionKind::kServiceRestart;
-    if (is_restart && changes > 0 && changes_needing_restart == 0 && !ctx.dry_run) {
+    if (is_restart && changes > 0 && changes_needing_restart == 0 && !planned.serves_earlier_change &&
+        !ctx.dry_run) {
       report.skip = plan::SkipReason::kNothingToRestart;
       report.detail = "not needed: the listener serves the changes before it without a restart";
       result.reports.push_back(std::move(report));
@@ -215,9 +216,11 @@ ExecuteResult execute_plan(ExecutorContext& ctx, const ExecuteRequest& request) 
       stopped = true;
       stop_reason = "not run: " + done.action + " before it did not succeed";
     }
-    if (done.outcome == ActionState::kSucceeded && !done.duplicate && !is_restart) {
+    const bool is_change = !definition || definition->kind == diagnosis::ActionKind::kChange;
+    if (done.outcome == ActionState::kSucceeded && !done.duplicate && is_change) {
       ++changes;
-      if (!action->served_without_restart()) ++changes_needing_restart;
+      done.waits_for_restart = !action->served_without_restart();
+      if (done.waits_for_restart) ++changes_needing_restart;
     }
     result.reports.push_back(std::move(done));
   }
@@ -259,6 +262,15 @@ Result<std::vector<ActionReport>> recover_in_flight(ExecutorContext& ctx) {
     reports.push_back(runner.verify_or_roll_back(*action, std::move(report), backup.value(), current,
                                                  "recovered after an interruption",
                                                  record.state == ActionState::kIntent));
+  }
+  // Whether the listener took a recovered change before the interruption is unknown (served_without_restart
+  // is learnt while applying): it gets the restart the interrupted pass had planned. With no session that
+  // restart is harmless; with one it waits.
+  for (auto& report : reports) {
+    const auto* definition = diagnosis::default_diagnosis_catalog().action(report.action);
+    const bool is_change = !definition || definition->kind == diagnosis::ActionKind::kChange;
+    report.waits_for_restart = report.outcome == ActionState::kSucceeded && is_change &&
+                               !ctx.actions->find(report.action)->served_without_restart();
   }
   return reports;
 }

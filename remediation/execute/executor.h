@@ -32,6 +32,9 @@ struct ActionReport {
   std::optional<plan::SkipReason> skip;  // why it was skipped (outcome skipped)
   std::string detail;                    // the reason (skipped) or the error
   bool duplicate = false;                // the same trigger already ran this action: nothing was done again
+  // A change that succeeded and that the listener serves only after a restart of its service (the planned
+  // restart, or a held-back one the journal keeps until it runs).
+  bool waits_for_restart = false;
 };
 
 struct ExecutorContext {

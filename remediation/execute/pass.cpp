@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "diagnosis/diagnosis_catalog.h"
 #include "util/json_text.h"
 #include "util/local_time.h"
 
@@ -78,6 +79,73 @@ Status record_findings(journal::Journal& journal, const inspect::HostState& stat
   return journal.observations().record(observations);
 }
 
+// The restarts changes made before this pass still need: the journal's pending holds, and the restart a
+// change that crash recovery finished waits for.
+std::vector<plan::EarlierRestart> earlier_restarts(const std::vector<journal::RestartHold>& holds,
+                                                   const std::vector<ActionReport>& recovered,
+                                                   const actions::ActionSet& actions,
+                                                   const inspect::HostState& state) {
+  std::vector<plan::EarlierRestart> earlier;
+  for (const auto& hold : holds) earlier.push_back({hold.action, hold.target, hold.findings});
+  bool recovered_change_waits = std::any_of(recovered.begin(), recovered.end(),
+                                            [](const ActionReport& r) { return r.waits_for_restart; });
+  if (!recovered_change_waits) return earlier;
+  for (const auto& definition : diagnosis::default_diagnosis_catalog().actions) {
+    if (definition.kind != diagnosis::ActionKind::kServiceRestart) continue;
+    const actions::Action* restart = actions.find(definition.id);
+    if (!restart) continue;
+    const std::string target = restart->target(state);
+    bool held = std::any_of(earlier.begin(), earlier.end(), [&](const plan::EarlierRestart& e) {
+      return e.action == definition.id && e.target == target;
+    });
+    if (!held) earlier.push_back({definition.id, target, {}});
+  }
+  return earlier;
+}
+
+// The reasons that pass by themselves (the sessions end, the window opens, time goes by): a needed restart
+// they hold back is kept as pending. The others are an administrator's choice and are only shown on it.
+bool passes_by_itself(plan::SkipReason reason) {
+  return reason == plan::SkipReason::kActiveSessions || reason == plan::SkipReason::kMaintenanceWindow ||
+         reason == plan::SkipReason::kCooldown || reason == plan::SkipReason::kRateLimit;
+}
+
+// After the plan ran: a restart or a start of a service ends the holds on it; a restart that changes of
+// this pass (or recovered ones) need and that was held back is kept as pending, superseding an older hold;
+// a hold planned again and still held back gets the reason of this pass.
+Status record_restart_holds(journal::Journal& journal, const std::vector<journal::RestartHold>& holds,
+                            bool recovered_change_waits, const plan::Plan& plan,
+                            std::optional<std::int64_t> plan_id, const ExecuteResult& executed) {
+  bool change_waits = recovered_change_waits;
+  for (std::size_t i = 0; i < executed.reports.size() && i < plan.actions.size(); ++i) {
+    const auto& report = executed.reports[i];
+    if (report.waits_for_restart) change_waits = true;
+    const auto* definition = diagnosis::default_diagnosis_catalog().action(report.action);
+    if (!definition || definition->kind == diagnosis::ActionKind::kChange || report.duplicate) continue;
+    const bool ran = report.action_row && (report.outcome == journal::ActionState::kSucceeded ||
+                                           report.outcome == journal::ActionState::kFailed ||
+                                           report.outcome == journal::ActionState::kRolledBack);
+    if (ran) {
+      if (auto r = journal.restarts().ran(report.target, *report.action_row); !r) return r;
+      continue;
+    }
+    if (definition->kind != diagnosis::ActionKind::kServiceRestart ||
+        report.outcome != journal::ActionState::kSkipped || !report.skip)
+      continue;
+    const auto held = std::find_if(holds.begin(), holds.end(), [&](const journal::RestartHold& h) {
+      return h.action == report.action && h.target == report.target;
+    });
+    if (change_waits && passes_by_itself(*report.skip)) {
+      auto saved = journal.restarts().hold(report.action, report.target, plan.actions[i].findings, plan_id,
+                                           *report.skip, report.detail);
+      if (!saved) return saved.error();
+    } else if (held != holds.end() && *report.skip != plan::SkipReason::kNotSelected) {
+      if (auto r = journal.restarts().still_held(held->id, *report.skip, report.detail); !r) return r;
+    }
+  }
+  return Ok{};
+}
+
 Status record_policy(journal::Journal& journal, const policy::Policy& policy) {
   auto snapshot = policy_snapshot(policy);
   auto latest = journal.audit().latest_policy_snapshot();
@@ -137,6 +205,13 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
     if (only.empty()) return Error{what, in.journal->path(), "the plan has no actions"};
   }
 
+  std::vector<journal::RestartHold> holds;
+  if (in.journal) {
+    auto pending = in.journal->restarts().pending();
+    if (!pending) return pending.error();
+    holds = std::move(pending).value();
+  }
+  history.earlier_restarts = earlier_restarts(holds, result.recovered, *in.actions, result.before);
   auto local = util::local_time(options.now);
   plan::PlanInput plan_input{result.diagnosis, result.before, *in.actions,   policy,
                              history,          options.now,   local.weekday, local.minute};
@@ -185,6 +260,20 @@ Result<PassResult> run_pass(const PassInput& in, const PassOptions& options) {
   if (approved && !options.dry_run) {
     if (auto r = in.journal->plans().set_state(approved->id, journal::PlanState::kExecuted); !r)
       return r.error();
+  }
+  if (!options.dry_run) {
+    bool recovered_change_waits = std::any_of(result.recovered.begin(), result.recovered.end(),
+                                              [](const ActionReport& r) { return r.waits_for_restart; });
+    auto recorded = record_restart_holds(*in.journal, holds, recovered_change_waits, result.plan,
+                                         result.plan_id, result.executed);
+    auto pending = in.journal->restarts().pending();
+    if (!recorded)
+      result.hold_problem = recorded.error().message();
+    else if (!pending)
+      result.hold_problem = pending.error().message();
+    if (pending) result.held_restarts = std::move(pending).value();
+  } else {
+    result.held_restarts = std::move(holds);
   }
   return result;
 }

@@ -1,8 +1,9 @@
 #pragma once
 // One remediation pass, the loop's body: recover what a crash left in flight, inspect the host, diagnose
-// (recent events as hints), plan under the policy with the journal's history, record the plan and the
-// policy it was made under, and execute it. `rdpmend fix` and `approve` run one pass; the agent runs one per
-// incident.
+// (recent events as hints), plan under the policy with the journal's history (the restarts held back
+// earlier are planned again), record the plan and the policy it was made under, execute it, and keep the
+// restarts it had to hold back as pending (journal/pending_restarts.h). `rdpmend fix` and `approve` run one
+// pass; the agent runs one per incident.
 
 #include <chrono>
 #include <cstdint>
@@ -46,6 +47,10 @@ struct PassResult {
   plan::Plan plan;
   std::optional<std::int64_t> plan_id;  // unset on a dry run
   ExecuteResult executed;
+  // The restarts still held back after this pass (the journal's pending holds), and what the journal did
+  // not take when they were recorded (the pass's changes are made; the hold is then not kept).
+  std::vector<journal::RestartHold> held_restarts;
+  std::string hold_problem;
 };
 
 // Errors: the journal cannot be read or written, an in-flight action cannot be recovered, the approved

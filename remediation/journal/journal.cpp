@@ -164,7 +164,8 @@ Journal::Journal(std::unique_ptr<Connection> connection)
       actions_(*connection_),
       plans_(*connection_),
       observations_(*connection_),
-      audit_(*connection_) {}
+      audit_(*connection_),
+      restarts_(*connection_) {}
 Journal::Journal(Journal&&) noexcept = default;
 Journal& Journal::operator=(Journal&&) noexcept = default;
 Journal::~Journal() = default;
@@ -200,6 +201,8 @@ Result<PruneCounts> Journal::prune(std::chrono::days retention) {
             "plans.id)");
     counts.events_seen = run("DELETE FROM events_seen WHERE last_seen < ?");
     counts.audit = run("DELETE FROM audit WHERE at < ?");
+    counts.restart_holds = run("DELETE FROM pending_restarts WHERE updated_at < ? AND NOT " +
+                               state_in("state", {HoldState::kPending}));
     counts.policy_snapshots = run(
         "DELETE FROM policy_snapshots WHERE taken_at < ? AND id <> (SELECT MAX(id) FROM policy_snapshots)");
     transaction.commit();

@@ -5,6 +5,7 @@
 //   plans()         what each pass decided to run and left out (plans.h)
 //   observations()  events seen, findings and event bookmarks (observations.h)
 //   audit()         the audit trail of gaps and alerts, and the policy snapshots (audit.h)
+//   restarts()      the restarts held back until the sessions end or the window opens (pending_restarts.h)
 // This file opens it (file protection, integrity, migrations) and prunes it across all tables.
 //
 // Every call returns a value: a corrupt database, a locked one, a newer schema or unsafe file permissions are
@@ -22,6 +23,7 @@
 #include "journal/action_log.h"
 #include "journal/audit.h"
 #include "journal/observations.h"
+#include "journal/pending_restarts.h"
 #include "journal/plans.h"
 #include "journal/states.h"
 #include "journal/time.h"
@@ -49,6 +51,7 @@ struct PruneCounts {
   int events_seen = 0;
   int policy_snapshots = 0;
   int audit = 0;
+  int restart_holds = 0;
 };
 
 class Journal {
@@ -72,9 +75,11 @@ class Journal {
   PlanLog& plans() { return plans_; }
   ObservationLog& observations() { return observations_; }
   AuditLog& audit() { return audit_; }
+  PendingRestartLog& restarts() { return restarts_; }
 
   // Deletes what is older than `retention`: finished actions, findings, plans without actions, events seen,
-  // audit entries and policy snapshots (the latest snapshot stays). Actions in flight are never pruned.
+  // audit entries, ended restart holds and policy snapshots (the latest snapshot stays). Actions in flight
+  // and pending holds are never pruned.
   Result<PruneCounts> prune(std::chrono::days retention);
 
  private:
@@ -88,6 +93,7 @@ class Journal {
   PlanLog plans_;
   ObservationLog observations_;
   AuditLog audit_;
+  PendingRestartLog restarts_;
 };
 
 }  // namespace rdpmend::journal

@@ -77,7 +77,30 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_time ON audit (at);
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kMigration1};
+// Restarts the session guard or the maintenance window held back (pending_restarts.h). One pending hold per
+// service: a newer one supersedes it.
+constexpr std::string_view kMigration2 = R"sql(
+CREATE TABLE pending_restarts (
+  id            INTEGER PRIMARY KEY,
+  action        TEXT    NOT NULL,
+  target        TEXT    NOT NULL,
+  findings      TEXT    NOT NULL DEFAULT '[]',
+  plan_id       INTEGER REFERENCES plans (id) ON DELETE SET NULL,
+  state         TEXT    NOT NULL CHECK (state IN ('pending', 'ran', 'superseded')),
+  reason        TEXT    NOT NULL,
+  detail        TEXT    NOT NULL DEFAULT '',
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  finished_at   INTEGER,
+  ran_as        INTEGER REFERENCES actions (id) ON DELETE SET NULL,
+  superseded_by INTEGER REFERENCES pending_restarts (id) ON DELETE SET NULL
+);
+CREATE UNIQUE INDEX pending_restarts_one_per_service ON pending_restarts (action, target)
+  WHERE state = 'pending';
+CREATE INDEX pending_restarts_by_time ON pending_restarts (updated_at);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kMigration1, kMigration2};
 
 }  // namespace
 

@@ -11,6 +11,10 @@ namespace rdpmend::journal {
 
 enum class PlanState { kProposed, kApproved, kExecuted, kRejected };
 
+// A restart held back (pending_restarts.h): pending until it ran (whatever its outcome, the action row says)
+// or a newer hold for the same service took its place (superseded).
+enum class HoldState { kPending, kRan, kSuperseded };
+
 // intent -> (precondition-failed | skipped) or -> applied -> verified -> succeeded; failed and rolled-back
 // from any step. in flight: intent, applied, verified (no outcome yet).
 enum class ActionState {
@@ -31,8 +35,10 @@ inline constexpr std::initializer_list<ActionState> kInFlight = {ActionState::kI
 
 std::string_view to_string(PlanState state);
 std::string_view to_string(ActionState state);
+std::string_view to_string(HoldState state);
 std::optional<PlanState> parse_plan_state(std::string_view text);
 std::optional<ActionState> parse_action_state(std::string_view text);
+std::optional<HoldState> parse_hold_state(std::string_view text);
 // An outcome ends an action: precondition-failed, succeeded, failed, rolled-back, skipped (would-apply is
 // no outcome: nothing was done).
 bool is_outcome(ActionState state);
@@ -42,5 +48,6 @@ bool is_outcome(ActionState state);
 std::string state_in(std::string_view column, std::initializer_list<ActionState> states);
 std::string state_not_in(std::string_view column, std::initializer_list<ActionState> states);
 std::string state_in(std::string_view column, std::initializer_list<PlanState> states);
+std::string state_in(std::string_view column, std::initializer_list<HoldState> states);
 
 }  // namespace rdpmend::journal

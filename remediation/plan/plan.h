@@ -19,6 +19,9 @@ struct PlannedAction {
   bool run = false;
   std::optional<SkipReason> skip;  // why it does not run now; unset when it runs
   std::string reason;              // the same for people, with the specifics (counts, settings)
+  // A restart planned for changes an earlier pass made (a held-back restart, or a change that crash
+  // recovery finished): it has something to restart for even when this pass changes nothing.
+  bool serves_earlier_change = false;
 
   // Mode Approve: it would run once approved.
   bool awaits_approval() const { return skip == SkipReason::kAwaitingApproval; }

@@ -3,20 +3,57 @@
 #include <algorithm>
 
 namespace rdpmend::plan {
+namespace {
+
+bool contains(const std::vector<std::string>& list, const std::string& id) {
+  return std::find(list.begin(), list.end(), id) != list.end();
+}
+
+// The diagnosis's actions, then the earlier restarts it does not plan already (restarts come last in the
+// catalog's order) and that none of its actions makes needless (a service started needs no restart).
+std::vector<std::string> actions_to_plan(const PlanInput& in) {
+  std::vector<std::string> ids = in.diagnosis.actions;
+  for (const auto& earlier : in.history.earlier_restarts) {
+    bool needless = contains(ids, earlier.action);
+    for (const auto& id : in.diagnosis.actions) {
+      const auto* definition = in.diagnosis.catalog ? in.diagnosis.catalog->action(id) : nullptr;
+      if (definition && contains(definition->subsumes, earlier.action)) needless = true;
+    }
+    if (!needless) ids.push_back(earlier.action);
+  }
+  return ids;
+}
+
+}  // namespace
+
+bool sessions_hold_restart(const policy::Policy& policy,
+                           const std::optional<inspect::SessionCounts>& sessions) {
+  return !policy.allow_service_restart_with_active_sessions && (!sessions || sessions->total() > 0);
+}
+
+bool outside_maintenance_window(const policy::Policy& policy, int local_weekday, int local_minute) {
+  return !policy.maintenance_window.always() &&
+         !policy.maintenance_window.contains(local_weekday, local_minute);
+}
+
 Plan make_plan(const PlanInput& in, const PlanScope& scope) {
   Plan plan;
   plan.mode = in.policy.mode;
   int runnable = 0;
   bool earlier_change = false;
-  for (const auto& id : in.diagnosis.actions) {
+  for (const auto& id : actions_to_plan(in)) {
     PlannedAction p;
     p.action = id;
     for (const auto& f : in.diagnosis.findings)
-      if (std::find(f.rule->actions.begin(), f.rule->actions.end(), id) != f.rule->actions.end())
-        p.findings.push_back(f.rule->id);
+      if (contains(f.rule->actions, id)) p.findings.push_back(f.rule->id);
     actions::Action* action = in.actions.find(id);
     const auto* definition = in.diagnosis.catalog ? in.diagnosis.catalog->action(id) : nullptr;
     if (action) p.target = action->target(in.state);
+    for (const auto& earlier : in.history.earlier_restarts)
+      if (earlier.action == id && earlier.target == p.target) {
+        p.serves_earlier_change = true;
+        if (p.findings.empty()) p.findings = earlier.findings;
+      }
 
     auto skip = [&](SkipReason why, std::string reason) {
       p.skip = why;
@@ -67,20 +104,19 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
         }
       }
     }
-    if (!in.policy.maintenance_window.always() &&
-        !in.policy.maintenance_window.contains(in.local_weekday, in.local_minute)) {
+    if (outside_maintenance_window(in.policy, in.local_weekday, in.local_minute)) {
       skip(SkipReason::kMaintenanceWindow, "outside the maintenance window");
       continue;
     }
     if (definition && definition->kind == diagnosis::ActionKind::kServiceRestart) {
-      if (!earlier_change) {
+      if (!earlier_change && !p.serves_earlier_change) {
         skip(SkipReason::kNothingToRestart, "nothing to restart for: no change before it runs now");
         continue;
       }
       // Disconnected sessions count too: on Windows a TermService restart ends them, and on xrdp the
       // restart command is the administrator's (it may stop sesman's sessions with the daemon).
       const auto& sessions = in.state.sessions;
-      if (!in.policy.allow_service_restart_with_active_sessions && (!sessions || sessions->total() > 0)) {
+      if (sessions_hold_restart(in.policy, sessions)) {
         skip(SkipReason::kActiveSessions,
              sessions ? std::to_string(sessions->active) + " active and " +
                             std::to_string(sessions->disconnected) +

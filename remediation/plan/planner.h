@@ -19,12 +19,21 @@ namespace rdpmend::plan {
 
 using TimePoint = std::chrono::system_clock::time_point;
 
+// A restart that changes made before this pass still need (the journal's pending hold, or a change crash
+// recovery finished): the planner plans it again, under the same guards, until it runs.
+struct EarlierRestart {
+  std::string action;
+  std::string target;
+  std::vector<std::string> findings;
+};
+
 // What the journal knows (the executor fills these from journal queries).
 struct PlanHistory {
   int actions_last_hour = 0;
   std::function<std::optional<TimePoint>(const std::string& action, const std::string& target)> last_change;
   // How often a finding came back after a successful fix, within the breaker window.
   std::function<int(const std::string& finding)> recurrences_after_success;
+  std::vector<EarlierRestart> earlier_restarts;
 };
 
 struct PlanInput {
@@ -46,5 +55,12 @@ struct PlanScope {
 };
 
 Plan make_plan(const PlanInput& input, const PlanScope& scope = {});
+
+// The two guards a held-back restart waits for, as the planner applies them; the agent asks them too, to
+// run the pass as soon as they let it. The session guard holds a restart back while any session runs (a
+// disconnected one too) or their number is unknown, unless AllowServiceRestartWithActiveSessions.
+bool sessions_hold_restart(const policy::Policy& policy,
+                           const std::optional<inspect::SessionCounts>& sessions);
+bool outside_maintenance_window(const policy::Policy& policy, int local_weekday, int local_minute);
 
 }  // namespace rdpmend::plan

@@ -91,7 +91,8 @@ int run_agent(const AgentRunOptions& args, const AgentStarted& started) {
   std::optional<StopSignals> signals;
   if (args.handle_signals) signals.emplace(io, stop);
   agent.start();
-  if (started) started([&io, &stop] { boost::asio::post(io, stop); });
+  if (started)
+    started({[&io, &stop] { boost::asio::post(io, stop); }, [&agent] { agent.sessions_changed(); }});
   io.run();
   if (signals) signals->stopped();
   auto stats = agent.stats();

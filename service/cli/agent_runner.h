@@ -22,8 +22,14 @@ struct AgentRunOptions {
   agent::AgentEventSink on_event;  // besides the text log: the Windows Event Log of the service host
 };
 
-// Called once the agent runs, with a function that stops it from any thread (a service control handler).
-using AgentStarted = std::function<void(std::function<void()> request_stop)>;
+// What a service control handler may ask of the running agent, from any thread.
+struct AgentControls {
+  std::function<void()> request_stop;
+  std::function<void()> sessions_changed;  // a session ended or changed (a held-back restart may run)
+};
+
+// Called once the agent runs, with its controls.
+using AgentStarted = std::function<void(AgentControls controls)>;
 
 // Returns an exit status (cli/exit_codes.h) when the agent has stopped or could not start.
 int run_agent(const AgentRunOptions& options, const AgentStarted& started = nullptr);

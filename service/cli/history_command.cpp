@@ -48,6 +48,38 @@ nlohmann::ordered_json record_json(const journal::ActionRecord& r) {
   return j;
 }
 
+nlohmann::ordered_json hold_json(const journal::RestartHold& h) {
+  nlohmann::ordered_json j;
+  j["id"] = h.id;
+  j["action"] = h.action;
+  j["target"] = h.target;
+  j["state"] = journal::to_string(h.state);
+  j["reason"] = plan::skip_reason_id(h.reason);
+  j["detail"] = h.detail;
+  j["findings"] = h.findings;
+  j["plan_id"] = h.plan_id ? nlohmann::ordered_json(*h.plan_id) : nlohmann::ordered_json();
+  j["held_at"] = utc(h.created_at);
+  j["updated_at"] = utc(h.updated_at);
+  j["finished_at"] = time_json(h.finished_at);
+  j["ran_as"] = h.ran_as ? nlohmann::ordered_json(*h.ran_as) : nlohmann::ordered_json();
+  j["superseded_by"] = h.superseded_by ? nlohmann::ordered_json(*h.superseded_by) : nlohmann::ordered_json();
+  return j;
+}
+
+// What ended a hold, or what it waits for, in words.
+std::string hold_text(const journal::RestartHold& h) {
+  switch (h.state) {
+    case journal::HoldState::kPending:
+      return "waits (" + std::string(plan::skip_reason_id(h.reason)) + "): " + h.detail;
+    case journal::HoldState::kRan:
+      return "ran as action " + (h.ran_as ? std::to_string(*h.ran_as) : std::string("(pruned)"));
+    case journal::HoldState::kSuperseded:
+      return "superseded by hold " +
+             (h.superseded_by ? std::to_string(*h.superseded_by) : std::string("(pruned)"));
+  }
+  return {};
+}
+
 int run(const HistoryArgs& args, std::chrono::seconds since) {
   auto engine = make_engine(args.engine);
   if (!engine) {
@@ -63,28 +95,50 @@ int run(const HistoryArgs& args, std::chrono::seconds since) {
     spdlog::error("{}", journal.error().message());
     return kExitInputError;
   }
-  auto records = journal.value().actions().history(std::chrono::system_clock::now() - since);
+  const auto from = std::chrono::system_clock::now() - since;
+  auto records = journal.value().actions().history(from);
   if (!records) {
     spdlog::error("{}", records.error().message());
+    return kExitInputError;
+  }
+  auto holds = journal.value().restarts().history(from);
+  if (!holds) {
+    spdlog::error("{}", holds.error().message());
     return kExitInputError;
   }
   if (args.json) {
     auto list = nlohmann::ordered_json::array();
     for (const auto& r : records.value()) list.push_back(record_json(r));
+    auto held = nlohmann::ordered_json::array();
+    for (const auto& h : holds.value()) held.push_back(hold_json(h));
     nlohmann::ordered_json j;
     j["journal"] = journal.value().path();
     j["since"] = args.since;
     j["actions"] = list;
+    j["held_restarts"] = held;
     std::cout << util::json_text(j, 2) << "\n";
     return kExitOk;
   }
   // Targets, reasons and errors quote the host (paths, names, OS messages): printable.
   using util::printable;
-  if (records.value().empty()) {
+  if (records.value().empty())
     std::cout << "No actions in the last " << printable(args.since) << " ("
               << printable(journal.value().path()) << ")\n";
-    return kExitOk;
+  if (!holds.value().empty()) {
+    // Pending ones first in mind: a restart still owed to a change that was made.
+    std::cout << "Restarts held back (pending ones run when the sessions end or the window opens):\n";
+    std::cout << std::left << std::setw(6) << "HOLD" << std::setw(22) << "HELD AT (UTC)" << std::setw(24)
+              << "ACTION" << std::setw(21) << "STATE"
+              << "TARGET\n";
+    for (const auto& h : holds.value()) {
+      std::cout << std::setw(6) << h.id << std::setw(22) << utc(h.created_at).substr(0, 19) << std::setw(24)
+                << printable(h.action) << std::setw(21) << journal::to_string(h.state) << printable(h.target)
+                << "\n";
+      std::cout << "      " << printable(hold_text(h)) << "\n";
+    }
+    if (!records.value().empty()) std::cout << "\n";
   }
+  if (records.value().empty()) return kExitOk;
   std::cout << std::left << std::setw(6) << "ID" << std::setw(22) << "STARTED (UTC)" << std::setw(24)
             << "ACTION" << std::setw(21) << "STATE"
             << "TARGET\n";

@@ -73,6 +73,16 @@ void print_pass(const PassView& view, std::ostream& out) {
   for (const auto& a : r.plan.actions) awaiting = awaiting || a.awaits_approval();
   if (awaiting && r.plan_id && !view.dry_run)
     out << "\nPlan " << *r.plan_id << " awaits approval: rdpmend approve " << *r.plan_id << "\n";
+  if (!view.dry_run && !r.held_restarts.empty()) {
+    out << "\nHeld back, pending in the journal (the agent runs it when nothing holds it any more; `rdpmend "
+           "history` lists it)\n";
+    for (const auto& h : r.held_restarts)
+      out << "  " << std::left << std::setw(24) << printable(h.action) << "hold " << h.id << "  "
+          << printable(h.target) << "\n      " << plan::skip_reason_id(h.reason) << ": "
+          << printable(h.detail) << "\n";
+  }
+  if (!view.dry_run && !r.hold_problem.empty())
+    out << "\nThe journal did not keep a held-back restart: " << printable(r.hold_problem) << "\n";
   if (!view.dry_run) {
     out << "\nFindings after:";
     if (view.after->findings.empty()) out << " none";
@@ -101,6 +111,14 @@ nlohmann::ordered_json pass_to_json(const PassView& view) {
     actions.push_back(a);
   }
   j["actions"] = actions;
+  auto held = nlohmann::ordered_json::array();
+  for (const auto& h : r.held_restarts)
+    held.push_back({{"hold_id", h.id},
+                    {"action", h.action},
+                    {"target", h.target},
+                    {"reason", plan::skip_reason_id(h.reason)},
+                    {"detail", h.detail}});
+  j["held_restarts"] = held;
   j["findings_after"] = findings_json(*view.after);
   const auto& final_state = r.executed.final_state;
   j["probe_after"] = final_state.self_probe ? nlohmann::ordered_json(final_state.self_probe->verdict)

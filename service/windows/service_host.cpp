@@ -1,6 +1,7 @@
 #include "windows/service_host.h"
 
 #include <windows.h>
+#include <wtsapi32.h>
 
 #include <atomic>
 #include <chrono>
@@ -45,8 +46,8 @@ class ServiceHost {
     try {
       options_.handle_signals = false;
       options_.on_event = make_event_log_writer(name_);
-      code = cli::run_agent(
-          options_, [this](std::function<void()> request_stop) { on_started(std::move(request_stop)); });
+      code =
+          cli::run_agent(options_, [this](cli::AgentControls controls) { on_started(std::move(controls)); });
     } catch (const std::exception& e) {
       spdlog::error("internal error: {}", e.what());
     }
@@ -63,9 +64,16 @@ class ServiceHost {
   int exit_code() const { return exit_code_; }
 
  private:
-  static DWORD WINAPI handler(DWORD control, DWORD, LPVOID, LPVOID context) {
+  static DWORD WINAPI handler(DWORD control, DWORD event_type, LPVOID, LPVOID context) {
     auto* self = static_cast<ServiceHost*>(context);
     switch (control) {
+      case SERVICE_CONTROL_SESSIONCHANGE:
+        // A sign-off or a disconnect may be the last session a held-back restart waits for (the agent
+        // counts them again; the event's own session id is not needed).
+        if (event_type == WTS_SESSION_LOGOFF || event_type == WTS_CONSOLE_DISCONNECT ||
+            event_type == WTS_REMOTE_DISCONNECT)
+          self->sessions_changed();
+        return NO_ERROR;
       case SERVICE_CONTROL_STOP:
         self->stop("SERVICE_CONTROL_STOP");
         return NO_ERROR;
@@ -94,11 +102,22 @@ class ServiceHost {
     }
   }
 
-  void on_started(std::function<void()> request_stop) {
+  void sessions_changed() {
+    std::function<void()> notify;
+    {
+      std::lock_guard lock(mutex_);
+      notify = sessions_changed_;
+    }
+    if (notify) notify();
+  }
+
+  void on_started(cli::AgentControls controls) {
     bool stop_now = false;
+    std::function<void()> request_stop = controls.request_stop;
     {
       std::lock_guard lock(mutex_);
       request_stop_ = request_stop;
+      sessions_changed_ = std::move(controls.sessions_changed);
       stop_now = stopping_;
       if (!stopping_) set_status(SERVICE_RUNNING, 0);
     }
@@ -138,9 +157,10 @@ class ServiceHost {
     const bool pending = state == SERVICE_START_PENDING || state == SERVICE_STOP_PENDING;
     status_.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
     status_.dwCurrentState = state;
-    status_.dwControlsAccepted =
-        state == SERVICE_RUNNING ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN
-                                 : 0;
+    status_.dwControlsAccepted = state == SERVICE_RUNNING
+                                     ? SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN |
+                                           SERVICE_ACCEPT_PRESHUTDOWN | SERVICE_ACCEPT_SESSIONCHANGE
+                                     : 0;
     status_.dwWaitHint = wait_hint;
     status_.dwCheckPoint = pending ? status_.dwCheckPoint + 1 : 0;
     SetServiceStatus(handle_, &status_);
@@ -169,6 +189,7 @@ class ServiceHost {
   SERVICE_STATUS status_{};
   std::chrono::steady_clock::time_point pending_until_{};
   std::function<void()> request_stop_;
+  std::function<void()> sessions_changed_;
   bool stopping_ = false;
   bool finished_ = false;
 };

@@ -115,6 +115,25 @@ check "the test hook aborts the process" aborted "$status"
 "$rdpmend" fix --apply --json --host "sim:$tmp/crash.json" --config "$tmp/auto.toml" >"$tmp/recovered.json"
 check "the next run recovers and finishes: 0" 0 $?
 json_check "the interrupted action is verified first, then the rest runs" "[(a['action'], a['outcome']) for a in j['recovered']] == [('regenerate-rdp-cert','succeeded')] and j['findings_after'] == []" "$tmp/recovered.json"
+# The same crash with a user signed in: the recovered change may not be served yet, and its restart waits for
+# the session, pending in the journal; the next run after the user left runs it, and the hold ends.
+broken "$tmp/held.json"
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); s['sessions']={'active':1,'disconnected':0}; json.dump(s,open(sys.argv[1],'w'))" "$tmp/held.json"
+printf '[policy]\nMode = "Auto"\nAllowRegenerateRdpCert = true\nAllowRestartRdpService = true\n' >"$tmp/guarded.toml"
+chmod 600 "$tmp/guarded.toml"
+RDPMEND_TEST_CRASH_AT=after-apply:regenerate-rdp-cert "$rdpmend" fix --apply --host "sim:$tmp/held.json" --config "$tmp/guarded.toml" >/dev/null 2>&1
+"$rdpmend" fix --apply --json --host "sim:$tmp/held.json" --config "$tmp/guarded.toml" >"$tmp/held-fix.json"
+json_check "the restart the recovered change needs is held back and pending" "j['actions'][-1]['action'] == 'restart-rdp-service' and j['actions'][-1]['skip'] == 'active-sessions' and [(h['action'], h['target'], h['reason']) for h in j['held_restarts']] == [('restart-rdp-service','TermService','active-sessions')]" "$tmp/held-fix.json"
+"$rdpmend" history --json --host "sim:$tmp/held.json" >"$tmp/held-history.json"
+json_check "history --json shows the pending hold with its reason" "[(h['state'], h['reason'], h['ran_as']) for h in j['held_restarts']] == [('pending','active-sessions',None)] and '1 active' in j['held_restarts'][0]['detail']" "$tmp/held-history.json"
+"$rdpmend" history --host "sim:$tmp/held.json" >"$tmp/held-history.txt"
+grep -q "restart-rdp-service *pending *TermService" "$tmp/held-history.txt" && grep -q "waits (active-sessions): 1 active" "$tmp/held-history.txt"
+check "history for people shows the pending restart and what it waits for" 0 $?
+python3 -c "import json,sys; s=json.load(open(sys.argv[1])); s['sessions']={'active':0,'disconnected':0}; json.dump(s,open(sys.argv[1],'w'))" "$tmp/held.json"
+"$rdpmend" fix --apply --json --host "sim:$tmp/held.json" --config "$tmp/guarded.toml" >"$tmp/held-ran.json"
+json_check "with the session gone the pending restart runs" "[(a['action'], a['outcome']) for a in j['actions']] == [('restart-rdp-service','succeeded')] and j['held_restarts'] == []" "$tmp/held-ran.json"
+"$rdpmend" history --json --host "sim:$tmp/held.json" >"$tmp/held-history.json"
+json_check "the hold ended as the action that ran it" "[h['state'] for h in j['held_restarts']] == ['ran'] and j['held_restarts'][0]['ran_as'] == [a['id'] for a in j['actions'] if a['action'] == 'restart-rdp-service'][0]" "$tmp/held-history.json"
 RDPMEND_TEST_CRASH_AT=sometime "$rdpmend" fix --apply --host "sim:$tmp/crash.json" --config "$tmp/auto.toml" >/dev/null 2>&1
 check "a malformed crash point is a usage error" 2 $?
 

@@ -16,6 +16,7 @@ struct CrashCase {
   const char* action;
   // After recovery: which outcome the crashed action has.
   ActionState recovered;
+  bool session_env_makes_no_certificate = false;
 };
 
 class CrashRecovery : public SimRig, public ::testing::WithParamInterface<CrashCase> {
@@ -23,10 +24,8 @@ class CrashRecovery : public SimRig, public ::testing::WithParamInterface<CrashC
   // The first "process": a pass in Auto mode that the hook aborts after the step.
   void run_until_crash(const CrashCase& c) {
     auto p = process();
-    // For the restart's steps SessionEnv makes no certificate, so that the restart is needed and runs. (A
-    // crash between that removal and the restart leaves the restart to the next pass after the cooldown:
-    // recording it as pending is issue 16's part 3.)
-    p.faults->session_env_makes_no_certificate = std::string(c.action) == "restart-rdp-service";
+    // For the restart's steps SessionEnv makes no certificate, so that the restart is needed and runs.
+    p.faults->session_env_makes_no_certificate = c.session_env_makes_no_certificate;
     PassOptions options;
     options.privileged = true;
     options.crash_at = CrashPoint{c.step, c.action};
@@ -41,6 +40,7 @@ TEST_P(CrashRecovery, TheNextStartFinishesOrRollsBack) {
   EXPECT_DEATH(run_until_crash(param), "");
 
   auto p = process();
+  p.faults->session_env_makes_no_certificate = param.session_env_makes_no_certificate;
   auto in_flight = p.journal->actions().in_flight().value();
   ASSERT_EQ(in_flight.size(), 1u) << "the crash left exactly the one action in flight";
   EXPECT_EQ(in_flight[0].action, param.action);
@@ -79,9 +79,14 @@ INSTANTIATE_TEST_SUITE_P(
         CrashCase{Step::kAfterApply, "regenerate-rdp-cert", ActionState::kSucceeded},
         // Verified and recorded, outcome not written: succeeded.
         CrashCase{Step::kAfterVerify, "regenerate-rdp-cert", ActionState::kSucceeded},
-        CrashCase{Step::kAfterApply, "restart-rdp-service", ActionState::kSucceeded}),
+        CrashCase{Step::kAfterApply, "restart-rdp-service", ActionState::kSucceeded, true},
+        // The certificate removed, SessionEnv made none, the restart not run yet: the recovered change
+        // brings its restart with it (the regeneration itself is in its cooldown).
+        CrashCase{Step::kAfterApply, "regenerate-rdp-cert", ActionState::kSucceeded, true},
+        CrashCase{Step::kAfterVerify, "regenerate-rdp-cert", ActionState::kSucceeded, true}),
     [](const ::testing::TestParamInfo<CrashCase>& p) {
-      std::string name = std::string(to_string(p.param.step)) + "_" + p.param.action;
+      std::string name = std::string(to_string(p.param.step)) + "_" + p.param.action +
+                         (p.param.session_env_makes_no_certificate ? "_no_session_env_certificate" : "");
       for (auto& c : name)
         if (c == '-') c = '_';
       return name;

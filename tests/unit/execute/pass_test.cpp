@@ -155,17 +155,19 @@ TEST_F(Pass, TheRestartRunsWithNoSessionsWhenSessionEnvMakesNoCertificate) {
   EXPECT_FALSE(p.state->certificate.info->expired);
 }
 
-// ...and is held back while a session runs, or while nobody can say whether one does.
+// ...and is held back while a session runs, or while nobody can say whether one does. The journal keeps the
+// held restart as pending with its reason; once the sessions end, the next pass runs it, in a new process
+// too (an agent restarted in between), and the hold ends with the action that ran it.
 class HeldRestart : public Pass,
                     public ::testing::WithParamInterface<std::optional<inspect::SessionCounts>> {};
 
-TEST_P(HeldRestart, WhileASessionRunsOrTheCountIsUnknown) {
+TEST_P(HeldRestart, IsPendingWhileASessionRunsOrTheCountIsUnknownAndRunsWhenTheyEnd) {
+  const auto sessions = GetParam();
+  start_with([&](inspect::HostState& s) {
+    break_windows_host(s);
+    s.sessions = sessions;
+  });
   {
-    const auto sessions = GetParam();
-    start_with([&](inspect::HostState& s) {
-      break_windows_host(s);
-      s.sessions = sessions;
-    });
     auto p = process();
     p.faults->session_env_makes_no_certificate = true;
     auto result = p.pass(restart_allowed(), privileged());
@@ -176,13 +178,94 @@ TEST_P(HeldRestart, WhileASessionRunsOrTheCountIsUnknown) {
     EXPECT_EQ(restart->outcome, ActionState::kSkipped);
     EXPECT_EQ(restart->skip, plan::SkipReason::kActiveSessions) << restart->detail;
     EXPECT_FALSE(p.state->certificate.present);  // until TermService restarts
+    const auto& held = result.value().held_restarts;
+    ASSERT_EQ(held.size(), 1u) << result.value().hold_problem;
+    EXPECT_EQ(held[0].action, "restart-rdp-service");
+    EXPECT_EQ(held[0].target, "TermService");
+    EXPECT_EQ(held[0].state, journal::HoldState::kPending);
+    EXPECT_EQ(held[0].reason, plan::SkipReason::kActiveSessions);
+    EXPECT_EQ(held[0].detail, restart->detail);
+    EXPECT_EQ(held[0].plan_id, result.value().plan_id);
+    EXPECT_THAT(held[0].findings, ::testing::Contains(std::string(ids::finding::kRdpCertExpired)));
+
+    // Another pass while the session still runs: still pending, the same hold, nothing else changed.
+    auto again = p.pass(restart_allowed(), privileged());
+    ASSERT_TRUE(again) << again.error().message();
+    ASSERT_EQ(again.value().held_restarts.size(), 1u);
+    EXPECT_EQ(again.value().held_restarts[0].id, held[0].id);
+    EXPECT_FALSE(p.state->certificate.present);
   }
+  // The agent restarts and the last session ends.
+  auto p = process();
+  p.state->sessions = inspect::SessionCounts{};
+  auto result = p.pass(restart_allowed(), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  const auto* restart = report_for(result.value(), "restart-rdp-service");
+  ASSERT_TRUE(restart);
+  EXPECT_EQ(restart->outcome, ActionState::kSucceeded) << restart->detail;
+  ASSERT_TRUE(p.state->certificate.present);
+  EXPECT_FALSE(p.state->certificate.info->expired);
+  EXPECT_TRUE(result.value().held_restarts.empty());
+  auto ended = p.journal->restarts().history({}).value();
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].state, journal::HoldState::kRan);
+  EXPECT_EQ(ended[0].ran_as, restart->action_row);
+  EXPECT_TRUE(ended[0].finished_at);
 }
 INSTANTIATE_TEST_SUITE_P(
     Sessions, HeldRestart,
     ::testing::Values(std::optional<inspect::SessionCounts>{inspect::SessionCounts{1, 0}},
                       std::optional<inspect::SessionCounts>{inspect::SessionCounts{0, 1}},
                       std::optional<inspect::SessionCounts>{}));
+
+// A newer change that needs the same restart supersedes the hold: one restart is pending per service, and
+// the journal keeps which hold took the older one's place.
+TEST_F(Pass, ANewerFixSupersedesTheHeldRestart) {
+  start_with([](inspect::HostState& s) {
+    break_windows_host(s);
+    s.sessions = inspect::SessionCounts{1, 0};
+  });
+  auto p = process();
+  p.faults->session_env_makes_no_certificate = true;
+  auto policy = policy_with({{"Mode", std::string("Auto")},
+                             {"AllowRegenerateRdpCert", true},
+                             {"AllowRestartRdpService", true},
+                             {"CooldownMinutes", 1}});
+  auto first = p.pass(policy, privileged());
+  ASSERT_TRUE(first) << first.error().message();
+  ASSERT_EQ(first.value().held_restarts.size(), 1u);
+  // The certificate is still missing: a pass after the cooldown regenerates again and holds the restart
+  // again.
+  auto later = privileged();
+  later.now += 2min;
+  auto second = p.pass(policy, later);
+  ASSERT_TRUE(second) << second.error().message();
+  EXPECT_EQ(report_for(second.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded)
+      << report_for(second.value(), "regenerate-rdp-cert")->detail;
+  ASSERT_EQ(second.value().held_restarts.size(), 1u);
+  const auto newer = second.value().held_restarts[0];
+  EXPECT_NE(newer.id, first.value().held_restarts[0].id);
+  auto all = p.journal->restarts().history({}).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].state, journal::HoldState::kSuperseded);
+  EXPECT_EQ(all[0].superseded_by, newer.id);
+  EXPECT_EQ(all[1].state, journal::HoldState::kPending);
+}
+
+// A restart held back for a change that did not succeed is not kept: there is nothing to serve.
+TEST_F(Pass, NoHoldWhenTheChangeBeforeTheRestartFailed) {
+  start_with([](inspect::HostState& s) {
+    break_windows_host(s);
+    s.sessions = inspect::SessionCounts{1, 0};
+  });
+  auto p = process();
+  auto result = p.pass(restart_allowed(), PassOptions{});  // not privileged: every change is refused
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kPreconditionFailed);
+  EXPECT_EQ(report_for(result.value(), "restart-rdp-service")->skip, plan::SkipReason::kActiveSessions);
+  EXPECT_TRUE(result.value().held_restarts.empty());
+  EXPECT_TRUE(p.journal->restarts().history({}).value().empty());
+}
 
 // A certificate the listener is configured to use (an administrator's, or one from a Group Policy template)
 // is never replaced by a self-signed one: its finding says who must act and plans nothing.
