@@ -76,11 +76,14 @@ Setting integer(std::string_view name, std::string_view title, Category category
   return s;
 }
 
-// Allow-switch defaults: on only for repairs that put back a documented default state, widen nothing and
-// interrupt no session (the two ACL repairs, starting a stopped service). Off for what an administrator may
-// have done on purpose or what users notice: a new certificate (clients that pinned the old one warn),
-// re-enabled firewall rules (widens exposure; a deliberate block looks the same as a lost rule), and a
-// service restart (drops every session). Mode Observe by default, so nothing changes until Mode says so.
+// Allow-switch defaults (issue 16: Mode Auto alone repairs the 0x904 family): on for what returns the host
+// to Windows' or the distribution's own default and widens nothing: the two ACL repairs, a new *self-signed*
+// certificate (the action refuses a CA-issued, template or configured one), starting a stopped service, and
+// a restart of the RDP service, which the session guard still holds back while any session runs
+// (AllowServiceRestartWithActiveSessions off). Off for what may have been done on purpose: re-enabled
+// firewall rules widen exposure, and a deliberate block looks the same as a lost rule; its finding names the
+// exact commands (FirewallState::restore_commands). Mode is Observe by default, so nothing changes until an
+// administrator sets Auto or Approve.
 std::vector<Setting> build_table() {
   std::vector<Setting> t;
   t.push_back(choice(
@@ -96,9 +99,10 @@ std::vector<Setting> build_table() {
             "Allow repairing the access rights of the RDP listener's private key file (xrdp: its group "
             "and mode)."));
   t.push_back(allow("AllowRegenerateRdpCert", "Allow replacing a self-signed RDP certificate",
-                    ids::action::kRegenerateRdpCert, "false",
-                    "Allow replacing a self-signed RDP listener certificate (never a CA-issued one). Off by "
-                    "default: clients that trusted the old certificate warn once."));
+                    ids::action::kRegenerateRdpCert, "true",
+                    "Allow replacing a self-signed RDP listener certificate that expired, is missing or does "
+                    "not match its key, as Windows itself would make it (never a CA-issued, template or "
+                    "configured one). Clients that trusted the old certificate warn once."));
   t.push_back(
       allow("AllowRestoreFirewallRules", "Allow restoring the Remote Desktop firewall rules",
             ids::action::kRestoreFirewallRules, "false",
@@ -109,9 +113,9 @@ std::vector<Setting> build_table() {
                     "Allow starting the Remote Desktop service (xrdp) when it is stopped."));
   t.push_back(
       allow("AllowRestartRdpService", "Allow restarting the Remote Desktop service",
-            ids::action::kRestartRdpService, "false",
-            "Allow restarting the Remote Desktop service (xrdp). Off by default: a restart drops every "
-            "session."));
+            ids::action::kRestartRdpService, "true",
+            "Allow restarting the Remote Desktop service (xrdp) so that it serves a repair. A restart "
+            "drops every session, so it waits until none runs, unless the next setting allows it."));
   Setting sessions = allow(names::kAllowServiceRestartWithActiveSessions,
                            "Allow a service restart while users have active sessions", {}, "false",
                            "Allow a service restart while users have active sessions.");

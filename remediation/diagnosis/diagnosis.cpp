@@ -30,7 +30,12 @@ Diagnosis diagnose(const inspect::HostState& state, const std::vector<events::Sy
     if (!std::all_of(rule.when.begin(), rule.when.end(),
                      [&](const StateCondition& c) { return holds(c, doc); }))
       continue;
-    Finding finding{&rule, {}, {}};
+    Finding finding{&rule, {}, {}, {}};
+    if (!rule.by_hand.empty())
+      for (const auto* list : values_at(doc, rule.by_hand))
+        if (list->is_array())
+          for (const auto& command : *list)
+            if (command.is_string()) finding.by_hand.push_back(command.get<std::string>());
     for (const auto& pointer : rule.evidence) {
       auto values = values_at(doc, pointer);
       if (values.size() == 1)
@@ -98,7 +103,8 @@ nlohmann::ordered_json diagnosis_to_json(const Diagnosis& d, const DiagnosisCata
                         {"severity", events::severity_name(f.rule->severity)},
                         {"summary", f.rule->summary},
                         {"evidence", {{"state", std::move(state)}, {"events", std::move(events)}}},
-                        {"actions", f.rule->actions}});
+                        {"actions", f.rule->actions},
+                        {"by_hand", f.by_hand}});
   }
   auto actions = Json::array();
   for (const auto& id : d.actions) {

@@ -18,6 +18,7 @@ struct Finding {
   const FindingRule* rule = nullptr;
   std::vector<std::pair<std::string, nlohmann::json>> state;  // pointer -> value
   std::vector<events::SymptomReport> symptoms;                // the recent symptoms pointing here
+  std::vector<std::string> by_hand;  // the commands that fix it by hand, from the rule's by_hand pointer
 };
 
 // An action the findings call for that is not proposed: a file it needs was refused (docs/SECURITY.md).

@@ -96,8 +96,9 @@ DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
   i = 0;
   for (const auto& f : util::list_at(root, "findings", "catalog")) {
     std::string where = json_item_path("", "findings", i++);
-    check_keys(f, where,
-               {"id", "severity", "platforms", "summary", "when", "evidence", "symptoms", "actions"});
+    check_keys(
+        f, where,
+        {"id", "severity", "platforms", "summary", "when", "evidence", "symptoms", "actions", "by_hand"});
     FindingRule rule;
     rule.id = string_at(f, "id", where);
     if (!finding_ids.insert(rule.id).second) throw JsonFailure{where, "duplicate finding '" + rule.id + "'"};
@@ -121,6 +122,10 @@ DiagnosisCatalog parse(const Json& root, const events::Catalog& detection) {
     rule.actions = strings_at(f, "actions", where);
     for (const auto& a : rule.actions)
       if (!action_ids.count(a)) throw JsonFailure{where, "action '" + a + "' is not defined"};
+    if (f.contains("by_hand")) {
+      rule.by_hand = string_at(f, "by_hand", where);
+      check_pointer(rule.by_hand, where);
+    }
     catalog.findings.push_back(std::move(rule));
   }
   return catalog;

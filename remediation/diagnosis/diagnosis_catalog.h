@@ -53,6 +53,9 @@ struct FindingRule {
   std::vector<std::string> evidence;  // JSON pointers shown as state evidence
   std::vector<std::string> symptoms;  // symptom ids that point to this finding
   std::vector<std::string> actions;   // in the order they fix it
+  // Optional: a JSON pointer to the list of commands an administrator runs to fix it by hand, for a fix the
+  // policy leaves off by default (the firewall: /firewall/restore_commands).
+  std::string by_hand;
 };
 
 struct DiagnosisCatalog {

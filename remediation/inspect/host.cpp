@@ -1,5 +1,7 @@
 #include "inspect/host.h"
 
+#include "inspect/windows_firewall_commands.h"
+
 #include "probe/probe.h"
 
 namespace rdpmend::inspect {
@@ -33,6 +35,10 @@ HostState inspect_host(Host& host, std::chrono::system_clock::time_point now, in
     state.errors.push_back("RDP key file: " + state.rdp_key_acl->file.error);
   state.firewall = host.firewall->inspect(state.listener);
   if (!state.firewall.error.empty()) state.errors.push_back("firewall: " + state.firewall.error);
+  // Derived from the rules, so a Windows snapshot shows them too (the xrdp inspector names its own).
+  if (state.platform == "windows")
+    state.firewall.restore_commands =
+        windows_firewall_restore_commands(state.firewall, state.listener.port.value_or(3389));
   state.services = host.services->inspect(state.listener);
   for (const auto& s : state.services)
     if (!s.error.empty()) state.errors.push_back("service " + s.name + ": " + s.error);

@@ -83,6 +83,10 @@ struct FirewallState {
   std::optional<bool> blocks_rdp_port;  // the rule set drops or rejects the listener port
   std::string detail;                   // which rule blocks, or why the state is unknown
   std::string error;
+  // The exact commands an administrator runs to let RDP in again as restore-firewall-rules would, from what
+  // the inspection found (AllowRestoreFirewallRules is off by default: a rule may be gone on purpose).
+  // Empty: nothing to restore, or the state does not say enough.
+  std::vector<std::string> restore_commands;
 };
 
 struct ServiceState {

@@ -189,6 +189,7 @@ HostState state_from(const In& j) {
     read_opt(*f, "blocks_rdp_port", p, s.firewall.blocks_rdp_port);
     read(*f, "detail", p, s.firewall.detail);
     read(*f, "error", p, s.firewall.error);
+    read_strings(*f, "restore_commands", p, s.firewall.restore_commands);
     if (const In* rules = member(*f, "rules", p)) {
       if (!rules->is_array()) throw Bad{p + "/rules", "must be a list"};
       int i = 0;
@@ -294,7 +295,8 @@ Json host_state_to_json(const HostState& s) {
                    {"rules", rules},
                    {"blocks_rdp_port", opt(s.firewall.blocks_rdp_port)},
                    {"detail", s.firewall.detail},
-                   {"error", s.firewall.error}};
+                   {"error", s.firewall.error},
+                   {"restore_commands", s.firewall.restore_commands}};
   auto services = Json::array();
   for (const auto& v : s.services)
     services.push_back({{"name", v.name},

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "policy_table.h"
+
 namespace rdpmend::plan {
 namespace {
 
@@ -14,6 +16,9 @@ bool contains(const std::vector<std::string>& list, const std::string& id) {
 std::vector<std::string> actions_to_plan(const PlanInput& in) {
   std::vector<std::string> ids = in.diagnosis.actions;
   for (const auto& earlier : in.history.earlier_restarts) {
+    // Only a restart comes back this way: a journal row naming any other action plans nothing.
+    const auto* kind = in.diagnosis.catalog ? in.diagnosis.catalog->action(earlier.action) : nullptr;
+    if (!kind || kind->kind != diagnosis::ActionKind::kServiceRestart) continue;
     bool needless = contains(ids, earlier.action);
     for (const auto& id : in.diagnosis.actions) {
       const auto* definition = in.diagnosis.catalog ? in.diagnosis.catalog->action(id) : nullptr;
@@ -22,6 +27,21 @@ std::vector<std::string> actions_to_plan(const PlanInput& in) {
     if (!needless) ids.push_back(earlier.action);
   }
   return ids;
+}
+
+// Names the switch, and for a fix left to people by default the exact commands its findings give.
+std::string not_allowed_reason(const PlanInput& in, const std::string& id,
+                               const std::vector<std::string>& findings) {
+  std::string reason = "policy does not allow " + id;
+  if (const auto* allow = policy::find_allow_switch(id))
+    reason += " (" + std::string(allow->name) + " is off)";
+  std::vector<std::string> commands;
+  for (const auto& f : in.diagnosis.findings)
+    if (contains(findings, f.rule->id))
+      for (const auto& command : f.by_hand)
+        if (!contains(commands, command)) commands.push_back(command);
+  for (std::size_t i = 0; i < commands.size(); ++i) reason += (i == 0 ? "; by hand: " : "; ") + commands[i];
+  return reason;
 }
 
 }  // namespace
@@ -77,7 +97,7 @@ Plan make_plan(const PlanInput& in, const PlanScope& scope) {
       continue;
     }
     if (!in.policy.allows(id)) {
-      skip(SkipReason::kNotAllowed, "policy does not allow " + id);
+      skip(SkipReason::kNotAllowed, not_allowed_reason(in, id, p.findings));
       continue;
     }
     std::string breaker;

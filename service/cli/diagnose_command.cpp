@@ -104,6 +104,7 @@ void print_human(const Inspected& in, const diagnosis::Diagnosis& d,
       for (const auto& a : f.rule->actions) out << " " << a;
       out << "\n";
     }
+    for (const auto& command : f.by_hand) out << "           by hand: " << printable(command) << "\n";
   }
   if (!d.actions.empty()) {
     out << "\nActions that would fix this host, in order\n";

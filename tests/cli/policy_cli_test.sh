@@ -17,7 +17,7 @@ chmod 600 "$tmp/empty.toml"
 check "defaults give 0" 0 $?
 json_check "defaults: Observe, every value from the built-in defaults" "j['mode'] == 'Observe' and all(x['source'] == 'default' and x['origin'] == 'built-in' for x in j['settings']) and j['warnings'] == [] and j['errors'] == []" "$tmp/defaults.json"
 json_check "every allow switch and limit is listed" "all(n in s for n in ['Mode','AllowRepairMachineKeysAcl','AllowRepairRdpKeyAcl','AllowRegenerateRdpCert','AllowRestoreFirewallRules','AllowStartRdpService','AllowRestartRdpService','AllowServiceRestartWithActiveSessions','MaintenanceWindow','MaxActionsPerHour','CooldownMinutes','BreakerRecurrences','BreakerWindowHours','RenewBeforeDays','XrdpCertKeyType','XrdpCertValidityDays','ProbeIntervalMinutes','JournalRetentionDays'])" "$tmp/defaults.json"
-json_check "documented defaults" "s['MaxActionsPerHour']['value'] == '4' and s['CooldownMinutes']['value'] == '30' and s['AllowRestartRdpService']['value'] == 'false' and s['MaintenanceWindow']['value'] == ''" "$tmp/defaults.json"
+json_check "documented defaults" "s['MaxActionsPerHour']['value'] == '4' and s['CooldownMinutes']['value'] == '30' and s['AllowRestartRdpService']['value'] == 'true' and s['AllowRestoreFirewallRules']['value'] == 'false' and s['MaintenanceWindow']['value'] == ''" "$tmp/defaults.json"
 
 cat >"$tmp/policy.toml" <<'TOML'
 [xrdp]

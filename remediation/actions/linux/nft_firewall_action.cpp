@@ -16,17 +16,10 @@ using Json = nlohmann::json;
 
 constexpr const char* kId = ids::action::kRestoreFirewallRules;
 
-// nft parses its arguments as one command line: only plain identifiers go in.
-bool plain_name(const std::string& name) {
-  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '.';
-  });
-}
-
-bool known_family(const std::string& family) {
-  return family == "ip" || family == "ip6" || family == "inet" || family == "bridge";
-}
+using inspect::linux_host::kNftRuleComment;
+using inspect::linux_host::nft_accept_commands;
+using inspect::linux_host::nft_known_family;
+using inspect::linux_host::nft_plain_name;
 
 std::uint16_t listener_port(const HostState& s) {
   return s.listener.port.value_or(3389);
@@ -95,7 +88,7 @@ class NftFirewall final : public Action {
     auto ours = inspect::linux_host::find_nft_rules_with_comment(ruleset.value(), kNftRuleComment);
     if (!ours) return ours.error();
     for (const auto& r : ours.value()) {
-      if (!known_family(r.family) || !plain_name(r.table) || !plain_name(r.chain))
+      if (!nft_known_family(r.family) || !nft_plain_name(r.table) || !nft_plain_name(r.chain))
         return Error{"roll back firewall", r.table + " " + r.chain, "a name nft could misread"};
       if (auto out = nft_output(
               {nft_, "delete", "rule", r.family, r.table, r.chain, "handle", std::to_string(r.handle)});
@@ -116,28 +109,6 @@ class NftFirewall final : public Action {
 };
 
 }  // namespace
-
-Result<std::vector<std::vector<std::string>>> nft_accept_commands(
-    const std::string& nft, const std::vector<inspect::linux_host::NftBlock>& blocks, std::uint16_t port) {
-  std::vector<std::vector<std::string>> commands;
-  for (const auto& b : blocks) {
-    if (!known_family(b.family) || !plain_name(b.table) || !plain_name(b.chain))
-      return Error{kId, b.family + " " + b.table + " " + b.chain,
-                   "a family, table or chain name nft could misread; lift this block by hand"};
-    std::vector<std::string> argv = {nft};
-    if (b.rule_handle) {
-      // Right before the rule that drops the port.
-      argv.insert(argv.end(),
-                  {"insert", "rule", b.family, b.table, b.chain, "position", std::to_string(*b.rule_handle)});
-    } else {
-      argv.insert(argv.end(), {"add", "rule", b.family, b.table, b.chain});
-    }
-    argv.insert(argv.end(), {"tcp", "dport", std::to_string(port), "accept", "comment",
-                             "\"" + std::string(kNftRuleComment) + "\""});
-    commands.push_back(std::move(argv));
-  }
-  return commands;
-}
 
 std::unique_ptr<Action> make_nft_firewall_action(std::string nft) {
   return std::make_unique<NftFirewall>(std::move(nft));

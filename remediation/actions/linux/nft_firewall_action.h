@@ -17,12 +17,8 @@
 
 namespace rdpmend::actions {
 
-inline constexpr const char* kNftRuleComment = "rdpmend restore-firewall-rules";
-
-// The nft argv lines that lift the blocks. A family, table or chain name nft could misread is refused.
-Result<std::vector<std::vector<std::string>>> nft_accept_commands(
-    const std::string& nft, const std::vector<inspect::linux_host::NftBlock>& blocks, std::uint16_t port);
-
+// The commands it runs are inspect::linux_host::nft_accept_commands (the inspection shows the same to an
+// administrator as the firewall's restore_commands).
 // `nft` is the program's absolute path (/usr/sbin/nft).
 std::unique_ptr<Action> make_nft_firewall_action(std::string nft);
 

@@ -203,6 +203,7 @@ std::vector<SimSpec> specs() {
                      r.enabled = true;
                    }
                    if (s.firewall.blocks_rdp_port) s.firewall.blocks_rdp_port = false;
+                   s.firewall.restore_commands.clear();  // nothing is left to do by hand
                  },
                  [](const HostState& s) {
                    bool ok = s.firewall.blocks_rdp_port != true;

@@ -1,5 +1,7 @@
 #include "inspect/linux/nft_ruleset.h"
 
+#include <algorithm>
+
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -129,6 +131,15 @@ Result<FirewallState> judge_nft_ruleset(const std::string& json_text, std::uint1
   fw.blocks_rdp_port = !scan.blocks.empty();
   if (!scan.blocks.empty()) fw.detail = scan.blocks.front().detail;
   if (!*fw.active) fw.detail = "no nftables input filter: nothing is filtered";
+  // What restore-firewall-rules would run, for an administrator who keeps it off (a block may be on
+  // purpose). The shell's quoting of the comment is nft's own syntax, so the line runs as printed.
+  if (auto commands = nft_accept_commands("nft", scan.blocks, port); commands)
+    for (const auto& argv : commands.value()) {
+      std::string line;
+      for (const auto& arg : argv)
+        line += (line.empty() ? "" : " ") + (arg.front() == '"' ? "'" + arg + "'" : arg);
+      fw.restore_commands.push_back(line);
+    }
   return fw;
 }
 
@@ -152,6 +163,40 @@ Result<std::vector<NftRuleRef>> find_nft_rules_with_comment(const std::string& j
         {r.value("family", ""), r.value("table", ""), r.value("chain", ""), r["handle"].get<std::int64_t>()});
   }
   return found;
+}
+
+bool nft_plain_name(const std::string& name) {
+  return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
+}
+
+bool nft_known_family(const std::string& family) {
+  return family == "ip" || family == "ip6" || family == "inet" || family == "bridge";
+}
+
+Result<std::vector<std::vector<std::string>>> nft_accept_commands(const std::string& nft,
+                                                                  const std::vector<NftBlock>& blocks,
+                                                                  std::uint16_t port) {
+  std::vector<std::vector<std::string>> commands;
+  for (const auto& b : blocks) {
+    if (!nft_known_family(b.family) || !nft_plain_name(b.table) || !nft_plain_name(b.chain))
+      return Error{"restore-firewall-rules", b.family + " " + b.table + " " + b.chain,
+                   "a family, table or chain name nft could misread; lift this block by hand"};
+    std::vector<std::string> argv = {nft};
+    if (b.rule_handle) {
+      // Right before the rule that drops the port.
+      argv.insert(argv.end(),
+                  {"insert", "rule", b.family, b.table, b.chain, "position", std::to_string(*b.rule_handle)});
+    } else {
+      argv.insert(argv.end(), {"add", "rule", b.family, b.table, b.chain});
+    }
+    argv.insert(argv.end(), {"tcp", "dport", std::to_string(port), "accept", "comment",
+                             "\"" + std::string(kNftRuleComment) + "\""});
+    commands.push_back(std::move(argv));
+  }
+  return commands;
 }
 
 }  // namespace rdpmend::inspect::linux_host

@@ -27,6 +27,19 @@ struct NftBlock {
 };
 Result<std::vector<NftBlock>> find_nft_blocks(const std::string& json_text, std::uint16_t port);
 
+// The comment on every rule restore-firewall-rules adds (its rollback deletes exactly those).
+inline constexpr const char* kNftRuleComment = "rdpmend restore-firewall-rules";
+
+// The nft argv lines that lift the blocks: in each blocking chain, `tcp dport PORT accept` with the comment,
+// right before the rule that drops the port or at the end of a chain whose policy drops. `nft` is the
+// program as it is to be run. A family, table or chain name nft could misread is refused: nft parses its
+// arguments as one command line.
+Result<std::vector<std::vector<std::string>>> nft_accept_commands(const std::string& nft,
+                                                                  const std::vector<NftBlock>& blocks,
+                                                                  std::uint16_t port);
+bool nft_plain_name(const std::string& name);
+bool nft_known_family(const std::string& family);
+
 // A rule found by its comment (the rules RdpMend added), to delete by handle.
 struct NftRuleRef {
   std::string family;

@@ -8,6 +8,8 @@
 namespace rdpmend::actions {
 namespace {
 
+using inspect::linux_host::kNftRuleComment;
+using inspect::linux_host::nft_accept_commands;
 using inspect::linux_host::NftBlock;
 
 TEST(NftFirewallAction, InsertsBeforeTheDropRuleAndAppendsToADropPolicyChain) {

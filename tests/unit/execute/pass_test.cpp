@@ -218,6 +218,35 @@ INSTANTIATE_TEST_SUITE_P(
                       std::optional<inspect::SessionCounts>{inspect::SessionCounts{0, 1}},
                       std::optional<inspect::SessionCounts>{}));
 
+// Mode Auto and nothing else repairs the seed scenario (issue 16): the defaults allow what returns the host
+// to Windows' own state. The firewall stays the administrator's: its finding and the skip give the exact
+// command.
+TEST_F(Pass, ModeAutoAloneRepairsTheSeedScenarioAndLeavesTheFirewallWithItsCommand) {
+  start_with([](inspect::HostState& s) {
+    break_windows_host(s);
+    s.firewall.rules[1].enabled = false;
+    s.sessions = inspect::SessionCounts{};
+  });
+  auto p = process();
+  auto result = p.pass(policy_with({{"Mode", std::string("Auto")}}), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(report_for(result.value(), "repair-machinekeys-acl")->outcome, ActionState::kSucceeded);
+  EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+  const auto* firewall = report_for(result.value(), "restore-firewall-rules");
+  ASSERT_TRUE(firewall);
+  EXPECT_EQ(firewall->skip, plan::SkipReason::kNotAllowed);
+  EXPECT_THAT(firewall->detail, ::testing::HasSubstr("AllowRestoreFirewallRules is off"));
+  EXPECT_THAT(firewall->detail,
+              ::testing::HasSubstr("by hand: Enable-NetFirewallRule -Name RemoteDesktop-UserMode-In-UDP"));
+  std::vector<std::string> left;
+  auto after =
+      diagnosis::diagnose(result.value().executed.final_state, {}, diagnosis::default_diagnosis_catalog());
+  for (const auto& f : after.findings) left.push_back(f.rule->id);
+  EXPECT_EQ(left, std::vector<std::string>{std::string(ids::finding::kFirewallRdpRuleDisabled)});
+  EXPECT_EQ(after.findings[0].by_hand,
+            std::vector<std::string>{"Enable-NetFirewallRule -Name RemoteDesktop-UserMode-In-UDP"});
+}
+
 // A newer change that needs the same restart supersedes the hold: one restart is pending per service, and
 // the journal keeps which hold took the older one's place.
 TEST_F(Pass, ANewerFixSupersedesTheHeldRestart) {

@@ -103,11 +103,14 @@ class SimRig : public ::testing::Test {
                         {"AllowServiceRestartWithActiveSessions", true}});
   }
 
-  // A policy that regenerates the certificate with no cooldown, and four passes that each find it expired
-  // again and regenerate it: enough for the circuit breaker to open on the next pass.
+  // A policy that regenerates the certificate with no cooldown (and no restart, so that only its breaker
+  // opens), and four passes that each find it expired again and regenerate it: enough for the circuit
+  // breaker to open on the next pass.
   static policy::Policy regenerate_until_breaker_opens(Process& p) {
-    auto policy = policy_with(
-        {{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}, {"CooldownMinutes", 0}});
+    auto policy = policy_with({{"Mode", std::string("Auto")},
+                               {"AllowRegenerateRdpCert", true},
+                               {"AllowRestartRdpService", false},
+                               {"CooldownMinutes", 0}});
     for (int i = 0; i < 4; ++i) {
       p.state->certificate.info->expired = true;
       PassOptions privileged;  // a fresh one each time: it carries the pass's time

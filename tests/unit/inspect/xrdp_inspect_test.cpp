@@ -88,6 +88,21 @@ TEST(NftRuleset, DropOfThePortBlocks) {
             false);
 }
 
+// What an administrator runs instead of restore-firewall-rules (off by default): the same accept rule the
+// action adds, in the blocking chain, right before the drop; nothing when nothing blocks.
+TEST(NftRuleset, NamesTheExactCommandsThatLetRdpIn) {
+  auto fw =
+      judge_nft_ruleset(ruleset("accept", rule(4, kDport3389, R"({"counter": null}, {"drop": null})")), 3389);
+  ASSERT_TRUE(fw);
+  EXPECT_EQ(fw.value().restore_commands,
+            std::vector<std::string>{
+                "nft insert rule inet f input position 4 tcp dport 3389 accept comment '\"rdpmend "
+                "restore-firewall-rules\"'"});
+  auto open = judge_nft_ruleset(ruleset("accept", ""), 3389);
+  ASSERT_TRUE(open);
+  EXPECT_TRUE(open.value().restore_commands.empty());
+}
+
 TEST(NftRuleset, RejectAndSetsAndRangesBlock) {
   std::string set_match =
       R"({"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"set": [22, {"range": [3000, 4000]}]}}}, )";

@@ -160,5 +160,73 @@ TEST(Planner, NoRestartWhenNothingBeforeItRuns) {
   EXPECT_EQ(find(plan, "restart-rdp-service").skip, SkipReason::kNothingToRestart);
 }
 
+// A restart an earlier pass held back is planned on a healthy host, with something to restart for; the
+// guards still apply to it. A journal row naming anything but a restart plans nothing, and a start of the
+// service makes the restart needless.
+Fixture healthy_host() {
+  auto s = ::rdpmend::test::load_test_snapshot("windows-healthy.json").value();
+  s.sessions = inspect::SessionCounts{};
+  auto state = std::make_shared<inspect::HostState>(s);
+  Fixture f{state, actions::make_sim_actions(state), {}};
+  f.diagnosis = diagnosis::diagnose(*state, {}, diagnosis::default_diagnosis_catalog());
+  return f;
+}
+
+TEST(Planner, AnEarlierRestartIsPlannedAgainUnderTheSameGuards) {
+  auto f = healthy_host();
+  ASSERT_TRUE(f.diagnosis.actions.empty());
+  auto pol = policy_with({{"Mode", std::string("Auto")}, {"AllowRestartRdpService", true}});
+  PlanHistory history;
+  history.earlier_restarts = {{"restart-rdp-service", "TermService", {"rdp-cert-expired"}}};
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, history, std::chrono::system_clock::now(), 0, 0});
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_TRUE(plan.actions[0].run) << plan.actions[0].reason;
+  EXPECT_TRUE(plan.actions[0].serves_earlier_change);
+  EXPECT_EQ(plan.actions[0].findings, std::vector<std::string>{"rdp-cert-expired"});
+
+  f.state->sessions = inspect::SessionCounts{0, 1};
+  plan = make_plan({f.diagnosis, *f.state, f.actions, pol, history, std::chrono::system_clock::now(), 0, 0});
+  ASSERT_EQ(plan.actions.size(), 1u);
+  EXPECT_EQ(plan.actions[0].skip, SkipReason::kActiveSessions);
+
+  auto windowed = policy_with({{"Mode", std::string("Auto")},
+                               {"AllowRestartRdpService", true},
+                               {"AllowServiceRestartWithActiveSessions", true},
+                               {"MaintenanceWindow", std::string("Sun 02:00-04:00")}});
+  plan = make_plan(
+      {f.diagnosis, *f.state, f.actions, windowed, history, std::chrono::system_clock::now(), 1, 600});
+  EXPECT_EQ(plan.actions[0].skip, SkipReason::kMaintenanceWindow);
+  plan = make_plan(
+      {f.diagnosis, *f.state, f.actions, windowed, history, std::chrono::system_clock::now(), 0, 150});
+  EXPECT_TRUE(plan.actions[0].run) << plan.actions[0].reason;
+}
+
+TEST(Planner, OnlyARestartComesBackFromTheJournal) {
+  auto f = healthy_host();
+  auto pol = policy_with({{"Mode", std::string("Auto")}, {"AllowRegenerateRdpCert", true}});
+  PlanHistory history;
+  history.earlier_restarts = {{"regenerate-rdp-cert", "LocalMachine\\Remote Desktop", {}},
+                              {"reticulate-splines", "x", {}}};
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, history, std::chrono::system_clock::now(), 0, 0});
+  EXPECT_TRUE(plan.actions.empty());
+}
+
+TEST(Planner, AStartMakesTheEarlierRestartNeedless) {
+  auto f = healthy_host();
+  f.state->services[0].state = "stopped";
+  f.diagnosis = diagnosis::diagnose(*f.state, {}, diagnosis::default_diagnosis_catalog());
+  auto pol = policy_with({{"Mode", std::string("Auto")}, {"AllowRestartRdpService", true}});
+  PlanHistory history;
+  history.earlier_restarts = {{"restart-rdp-service", "TermService", {}}};
+  auto plan =
+      make_plan({f.diagnosis, *f.state, f.actions, pol, history, std::chrono::system_clock::now(), 0, 0});
+  bool restart = false;
+  for (const auto& a : plan.actions) restart = restart || a.action == "restart-rdp-service";
+  EXPECT_FALSE(restart);
+  EXPECT_TRUE(find(plan, "start-rdp-service").run) << find(plan, "start-rdp-service").reason;
+}
+
 }  // namespace
 }  // namespace rdpmend::plan

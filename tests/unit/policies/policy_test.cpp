@@ -23,15 +23,18 @@ RawValue s(const char* v) {
   return std::string(v);
 }
 
-TEST(PolicyTest, DefaultsAreConservative) {
+// Observe until told otherwise; once Mode is Auto, the fixes that put back the platform's own default and
+// widen nothing are on (issue 16), the firewall is not (a rule may be gone on purpose), and a restart still
+// waits for the sessions to end.
+TEST(PolicyTest, DefaultsObserveAndAllowOnlyWhatWidensNothing) {
   auto p = build_policy({});
   EXPECT_EQ(p.mode, Mode::kObserve);
   EXPECT_TRUE(p.allows("repair-machinekeys-acl"));
   EXPECT_TRUE(p.allows("repair-rdp-key-acl"));
   EXPECT_TRUE(p.allows("start-rdp-service"));
-  EXPECT_FALSE(p.allows("regenerate-rdp-cert"));
+  EXPECT_TRUE(p.allows("regenerate-rdp-cert"));
   EXPECT_FALSE(p.allows("restore-firewall-rules"));
-  EXPECT_FALSE(p.allows("restart-rdp-service"));
+  EXPECT_TRUE(p.allows("restart-rdp-service"));
   EXPECT_FALSE(p.allows("no-such-action"));
   EXPECT_FALSE(p.allow_service_restart_with_active_sessions);
   EXPECT_TRUE(p.maintenance_window.always());
