@@ -18,7 +18,7 @@ skip_all() {
   exit 0
 }
 
-readonly kCases=59
+readonly kCases=60
 [[ -x /usr/sbin/xrdp ]] || skip_all $kCases "xrdp is not installed (scripts/setup.sh installs it)"
 [[ $(id -u) -eq 0 ]] || skip_all $kCases "needs root to run xrdp as the unprivileged xrdp user"
 id xrdp >/dev/null 2>&1 || skip_all $kCases "the xrdp user does not exist"
