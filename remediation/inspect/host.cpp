@@ -42,6 +42,10 @@ HostState inspect_host(Host& host, std::chrono::system_clock::time_point now, in
   state.services = host.services->inspect(state.listener);
   for (const auto& s : state.services)
     if (!s.error.empty()) state.errors.push_back("service " + s.name + ": " + s.error);
+  if (host.schannel) {
+    state.schannel = host.schannel->inspect();
+    if (!state.schannel->error.empty()) state.errors.push_back("schannel: " + state.schannel->error);
+  }
   if (host.sessions) {
     auto counted = host.sessions->count();
     if (counted)

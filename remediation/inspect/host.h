@@ -13,6 +13,7 @@
 #include "inspect/host_state.h"
 #include "inspect/key_access.h"
 #include "inspect/listener_settings.h"
+#include "inspect/schannel.h"
 #include "inspect/services.h"
 #include "inspect/sessions.h"
 
@@ -27,7 +28,8 @@ struct Host {
   std::unique_ptr<KeyAccessInspector> key_access;
   std::unique_ptr<FirewallInspector> firewall;
   std::unique_ptr<ServiceInspector> services;
-  std::unique_ptr<SessionInspector> sessions;  // null: never known on this host
+  std::unique_ptr<SessionInspector> sessions;   // null: never known on this host
+  std::unique_ptr<SchannelInspector> schannel;  // null: not this platform's (xrdp)
   // What else the host's actions would trust, checked at each inspection (xrdp: the restart program;
   // sim: the snapshot's refused paths). Empty: nothing.
   std::function<std::vector<RefusedPath>()> trust_checks;

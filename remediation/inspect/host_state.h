@@ -104,9 +104,8 @@ struct ListenerSettings {
   std::optional<std::uint16_t> port;            // PortNumber / xrdp.ini port
   std::string address;                          // xrdp: the address it binds to
   std::optional<std::uint32_t> min_encryption_level;
-  std::optional<bool> tls12_server_enabled;  // Schannel TLS 1.2 Server switch (unset = OS default)
-  std::string ssl_protocols;                 // xrdp.ini
-  std::string certificate_path;              // xrdp.ini certificate / key_file (resolved)
+  std::string ssl_protocols;     // xrdp.ini
+  std::string certificate_path;  // xrdp.ini certificate / key_file (resolved)
   std::string key_path;
   std::string error;
   std::vector<RefusedPath> refused;  // moved into HostState::refused_paths by inspect_host
@@ -127,6 +126,27 @@ struct SessionCounts {
   bool operator==(const SessionCounts&) const = default;
 };
 
+// Schannel's server-side protocol switches (Windows: SCHANNEL\Protocols\<protocol>\Server, Enabled and
+// DisabledByDefault; an absent value is the OS default). inspect/schannel.h reads them; schannel_rules.h
+// judges them.
+struct SchannelProtocol {
+  std::string protocol;                     // "TLS 1.0" .. "TLS 1.3"
+  std::optional<bool> enabled;              // Enabled: 0 off, nonzero on; unset: absent (the OS default)
+  std::optional<bool> disabled_by_default;  // DisabledByDefault: 1 used only when an application asks
+  bool operator==(const SchannelProtocol&) const = default;
+};
+
+struct SchannelState {
+  std::vector<SchannelProtocol> server;
+  // Whether the listener can offer TLS 1.2 or 1.3, the protocols current RDP clients negotiate
+  // (schannel_rules.h); unset: unknown.
+  std::optional<bool> offers_current_tls;
+  // What an administrator runs to turn TLS 1.2 back on for servers when it is off (RdpMend never does:
+  // a protocol may have been turned off on purpose, and the change needs a reboot).
+  std::vector<std::string> restore_commands;
+  std::string error;
+};
+
 struct HostState {
   std::string platform;  // "windows", "xrdp", or the snapshot's platform under sim
   std::string hostname;
@@ -139,6 +159,7 @@ struct HostState {
   ListenerSettings listener;
   std::optional<SelfProbe> self_probe;
   std::optional<SessionCounts> sessions;  // unset: unknown
+  std::optional<SchannelState> schannel;  // Windows only; unset: not inspected
   std::vector<RefusedPath> refused_paths;
   std::vector<std::string> errors;  // what could not be inspected, and why
 

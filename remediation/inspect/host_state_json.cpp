@@ -227,7 +227,6 @@ HostState state_from(const In& j) {
     read_opt(*l, "port", p, s.listener.port);
     read(*l, "address", p, s.listener.address);
     read_opt(*l, "min_encryption_level", p, s.listener.min_encryption_level);
-    read_opt(*l, "tls12_server_enabled", p, s.listener.tls12_server_enabled);
     read(*l, "ssl_protocols", p, s.listener.ssl_protocols);
     read(*l, "certificate_path", p, s.listener.certificate_path);
     read(*l, "key_path", p, s.listener.key_path);
@@ -246,6 +245,26 @@ HostState state_from(const In& j) {
     read(*sessions, "disconnected", "/sessions", counts.disconnected);
     if (counts.active < 0 || counts.disconnected < 0) throw Bad{"/sessions", "a count cannot be negative"};
     s.sessions = counts;
+  }
+  if (const In* c = member(j, "schannel", root)) {
+    const std::string p = "/schannel";
+    SchannelState schannel;
+    if (const In* server = member(*c, "server", p)) {
+      if (!server->is_array()) throw Bad{p + "/server", "must be a list"};
+      int i = 0;
+      for (const auto& v : *server) {
+        const std::string vp = p + "/server/" + std::to_string(i++);
+        SchannelProtocol protocol;
+        read(v, "protocol", vp, protocol.protocol);
+        read_opt(v, "enabled", vp, protocol.enabled);
+        read_opt(v, "disabled_by_default", vp, protocol.disabled_by_default);
+        schannel.server.push_back(protocol);
+      }
+    }
+    read_opt(*c, "offers_current_tls", p, schannel.offers_current_tls);
+    read_strings(*c, "restore_commands", p, schannel.restore_commands);
+    read(*c, "error", p, schannel.error);
+    s.schannel = schannel;
   }
   if (const In* list = member(j, "refused_paths", root)) {
     if (!list->is_array()) throw Bad{"/refused_paths", "must be a list"};
@@ -312,7 +331,6 @@ Json host_state_to_json(const HostState& s) {
                    {"port", opt(l.port)},
                    {"address", l.address},
                    {"min_encryption_level", opt(l.min_encryption_level)},
-                   {"tls12_server_enabled", opt(l.tls12_server_enabled)},
                    {"ssl_protocols", l.ssl_protocols},
                    {"certificate_path", l.certificate_path},
                    {"key_path", l.key_path},
@@ -324,6 +342,17 @@ Json host_state_to_json(const HostState& s) {
   j["sessions"] = s.sessions
                       ? Json{{"active", s.sessions->active}, {"disconnected", s.sessions->disconnected}}
                       : Json(nullptr);
+  if (s.schannel) {  // absent when not inspected (xrdp): snapshots from before stay the same
+    auto server = Json::array();
+    for (const auto& p : s.schannel->server)
+      server.push_back({{"protocol", p.protocol},
+                        {"enabled", opt(p.enabled)},
+                        {"disabled_by_default", opt(p.disabled_by_default)}});
+    j["schannel"] = {{"server", server},
+                     {"offers_current_tls", opt(s.schannel->offers_current_tls)},
+                     {"restore_commands", s.schannel->restore_commands},
+                     {"error", s.schannel->error}};
+  }
   if (!s.refused_paths.empty()) {  // absent when nothing was refused: snapshots from before stay the same
     auto refused = Json::array();
     for (const auto& r : s.refused_paths)

@@ -21,9 +21,6 @@ class ListenerSettingsTest : public ::testing::Test {
  protected:
   RegistryLocation terminal_server() const { return key_.at(L"Control\\Terminal Server"); }
   RegistryLocation rdp_tcp() const { return terminal_server().child(L"WinStations\\RDP-Tcp"); }
-  RegistryLocation schannel() const {
-    return key_.at(L"Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server");
-  }
   RegistryLocation policy() const { return key_.at(L"Policies\\Terminal Services"); }
 
   ListenerSettings read(bool with_policy = false) {
@@ -42,7 +39,6 @@ TEST_F(ListenerSettingsTest, ReadsSeededValues) {
   TestRegistryKey::set_dword(rdp_tcp(), L"PortNumber", 3390);
   TestRegistryKey::set_dword(rdp_tcp(), L"MinEncryptionLevel", 3);
   TestRegistryKey::set_binary(rdp_tcp(), L"SSLCertificateSHA1Hash", std::vector<std::uint8_t>(20, 0xAB));
-  TestRegistryKey::set_dword(schannel(), L"Enabled", 0);
 
   auto s = read();
   EXPECT_EQ(s.error, "");
@@ -51,7 +47,6 @@ TEST_F(ListenerSettingsTest, ReadsSeededValues) {
   EXPECT_EQ(s.security_layer, 2u);
   EXPECT_EQ(s.port, 3390);
   EXPECT_EQ(s.min_encryption_level, 3u);
-  EXPECT_EQ(s.tls12_server_enabled, false);
   std::string ab;
   for (int i = 0; i < 20; ++i) ab += "AB";
   EXPECT_EQ(read_configured_certificate_hash(terminal_server()).value(), ab);
@@ -60,12 +55,10 @@ TEST_F(ListenerSettingsTest, ReadsSeededValues) {
 TEST_F(ListenerSettingsTest, TurnsEnabledSwitchesIntoBooleans) {
   TestRegistryKey::set_dword(terminal_server(), L"fDenyTSConnections", 1);
   TestRegistryKey::set_dword(rdp_tcp(), L"UserAuthentication", 0);
-  TestRegistryKey::set_dword(schannel(), L"Enabled", 0xffffffff);  // what the TLS docs write for "enabled"
   auto s = read();
   EXPECT_EQ(s.error, "");
   EXPECT_EQ(s.deny_connections, true);
   EXPECT_EQ(s.nla_required, false);
-  EXPECT_EQ(s.tls12_server_enabled, true);
 }
 
 TEST_F(ListenerSettingsTest, MissingValuesStayUnset) {
@@ -77,7 +70,6 @@ TEST_F(ListenerSettingsTest, MissingValuesStayUnset) {
   EXPECT_FALSE(s.security_layer.has_value());
   EXPECT_FALSE(s.port.has_value());
   EXPECT_FALSE(s.min_encryption_level.has_value());
-  EXPECT_FALSE(s.tls12_server_enabled.has_value());
   EXPECT_FALSE(read_configured_certificate_hash(terminal_server()).value().has_value());
 }
 
@@ -153,20 +145,15 @@ TEST_F(ListenerSettingsTest, WorksUnderHklmToo) {
   EXPECT_EQ(s.port, 3389);
 }
 
-TEST(ListenerRegistry, DerivesTheSchannelKeyAndThePolicyKey) {
+TEST(ListenerRegistry, DerivesThePolicyKey) {
   auto machine =
       listener_registry_for({HKEY_LOCAL_MACHINE, L"SYSTEM\\CurrentControlSet\\Control\\Terminal Server"});
-  EXPECT_EQ(
-      machine.schannel_tls12_server.text(),
-      "HKLM\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server");
   ASSERT_TRUE(machine.policy.has_value());
   EXPECT_EQ(machine.policy->text(), "HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services");
   EXPECT_EQ(machine.rdp_tcp().text(),
             "HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp");
 
   auto test = listener_registry_for({HKEY_CURRENT_USER, L"Software\\T\\Control\\Terminal Server"});
-  EXPECT_EQ(test.schannel_tls12_server.text(),
-            "HKCU\\Software\\T\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server");
   EXPECT_FALSE(test.policy.has_value()) << "a test key must not read the machine's policy";
 }
 

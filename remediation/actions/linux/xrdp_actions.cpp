@@ -20,8 +20,12 @@ ActionSet make_xrdp_actions(const XrdpActionConfig& config) {
     set.add(make_key_acl_action(config));
   set.add(make_regenerate_cert_action(config));
   set.add(make_nft_firewall_action(config.nft));
-  set.add(make_service_command_action(ids::action::kStartRdpService, config));
-  set.add(make_service_command_action(ids::action::kRestartRdpService, config));
+  // Without a configured restart command, xrdp cannot be started or restarted by RdpMend: the two actions
+  // are not offered (the plan says "not available"), rather than planned and refused at every repair.
+  if (!config.restart_command.empty()) {
+    set.add(make_service_command_action(ids::action::kStartRdpService, config));
+    set.add(make_service_command_action(ids::action::kRestartRdpService, config));
+  }
   return set;
 }
 

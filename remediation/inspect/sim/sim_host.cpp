@@ -1,6 +1,7 @@
 #include "inspect/sim/sim_host.h"
 
 #include "inspect/host_state_json.h"
+#include "inspect/schannel_rules.h"
 
 namespace rdpmend::inspect {
 namespace {
@@ -64,6 +65,24 @@ class SimSessions final : public SessionInspector {
   Snapshot s_;
 };
 
+// The snapshot's switches, judged as on Windows (a snapshot need not carry the verdict).
+class SimSchannel final : public SchannelInspector {
+ public:
+  explicit SimSchannel(Snapshot s) : s_(std::move(s)) {}
+  SchannelState inspect() override {
+    SchannelState state;
+    if (s_->schannel)
+      state = *s_->schannel;
+    else
+      state.error = "the snapshot has no schannel";
+    judge_schannel(state);
+    return state;
+  }
+
+ private:
+  Snapshot s_;
+};
+
 }  // namespace
 
 std::unique_ptr<Host> make_sim_host(HostState snapshot) {
@@ -81,6 +100,7 @@ std::unique_ptr<Host> make_sim_host(std::shared_ptr<HostState> s) {
   host->firewall = std::make_unique<SimFirewall>(s);
   host->services = std::make_unique<SimServices>(s);
   host->sessions = std::make_unique<SimSessions>(s);
+  if (s->schannel) host->schannel = std::make_unique<SimSchannel>(s);
   host->probe_listener = [s](const ListenerSettings&) { return s->self_probe; };
   host->trust_checks = [s] { return s->refused_paths; };
   return host;

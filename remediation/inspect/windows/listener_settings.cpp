@@ -8,8 +8,6 @@ namespace {
 
 constexpr const wchar_t* kMachineTerminalServer = L"SYSTEM\\CurrentControlSet\\Control\\Terminal Server";
 constexpr const wchar_t* kMachinePolicy = L"SOFTWARE\\Policies\\Microsoft\\Windows NT\\Terminal Services";
-constexpr const wchar_t* kSchannelTls12Server =
-    L"SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server";  // below the Control key
 
 bool same_path(const std::wstring& a, const std::wstring& b) {
   return CompareStringOrdinal(a.c_str(), static_cast<int>(a.size()), b.c_str(), static_cast<int>(b.size()),
@@ -36,8 +34,6 @@ class WindowsListenerSettings final : public ListenerSettingsReader {
       else
         out.port = static_cast<std::uint16_t>(v);
     });
-    dword(where_.schannel_tls12_server, L"Enabled", false,
-          [&](DWORD v) { out.tls12_server_enabled = v != 0; });
     // Only checked here (ListenerSettings has no field for it): the certificate inspector reads it again.
     if (auto hash = read_configured_certificate_hash(where_.terminal_server); !hash)
       errors_.push_back(hash.error().message());
@@ -72,7 +68,6 @@ class WindowsListenerSettings final : public ListenerSettingsReader {
 ListenerRegistry listener_registry_for(const RegistryLocation& terminal_server) {
   ListenerRegistry where;
   where.terminal_server = terminal_server;
-  where.schannel_tls12_server = terminal_server.parent().child(kSchannelTls12Server);
   if (terminal_server.hive == HKEY_LOCAL_MACHINE && same_path(terminal_server.path, kMachineTerminalServer))
     where.policy = RegistryLocation{HKEY_LOCAL_MACHINE, kMachinePolicy};
   return where;

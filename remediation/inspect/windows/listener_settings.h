@@ -18,15 +18,12 @@ struct ListenerRegistry {
   // HKLM\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services: fDenyTSConnections, UserAuthentication,
   // SecurityLayer, MinEncryptionLevel set there win over the listener's own (reference 6.1). Unset: not read.
   std::optional<RegistryLocation> policy;
-  // HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Server
-  RegistryLocation schannel_tls12_server;
 
   RegistryLocation rdp_tcp() const { return terminal_server.child(L"WinStations\\RDP-Tcp"); }
 };
 
-// The locations for a Terminal Server key: the Schannel key is its sibling under the same Control key, so a
-// test root "HKCU\X\Control\Terminal Server" reads "HKCU\X\Control\SecurityProviders\...". The policy key is
-// the machine's (HKLM) only when the Terminal Server key is the machine's real one.
+// The locations for a Terminal Server key. The policy key is the machine's (HKLM) only when the Terminal
+// Server key is the machine's real one. (Schannel's switches: inspect/windows/schannel.h.)
 ListenerRegistry listener_registry_for(const RegistryLocation& terminal_server);
 
 std::unique_ptr<ListenerSettingsReader> make_listener_settings_reader(ListenerRegistry where);

@@ -7,6 +7,7 @@
 #include "inspect/windows/firewall.h"
 #include "inspect/windows/key_access.h"
 #include "inspect/windows/listener_settings.h"
+#include "inspect/windows/schannel.h"
 #include "inspect/windows/services.h"
 #include "inspect/windows/sessions.h"
 #include "platform/windows/win_text.h"
@@ -48,6 +49,7 @@ Result<std::unique_ptr<Host>> make_local_host(const LocalHostConfig& config) {
   host->firewall = windows::make_firewall_inspector();
   host->services = windows::make_service_inspector();
   host->sessions = windows::make_session_inspector();
+  host->schannel = windows::make_schannel_inspector(windows::schannel_protocols_for(terminal_server.value()));
   host->probe_listener = [](const ListenerSettings& listener) {
     return std::optional<SelfProbe>(probe_local_listener(listener));
   };

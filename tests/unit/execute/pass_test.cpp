@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "catalog/catalog_ids.h"
+#include "inspect/schannel_rules.h"
 #include "sim_rig.h"
 
 namespace rdpmend::execute::test {
@@ -245,6 +246,29 @@ TEST_F(Pass, ModeAutoAloneRepairsTheSeedScenarioAndLeavesTheFirewallWithItsComma
   EXPECT_EQ(left, std::vector<std::string>{std::string(ids::finding::kFirewallRdpRuleDisabled)});
   EXPECT_EQ(after.findings[0].by_hand,
             std::vector<std::string>{"Enable-NetFirewallRule -Name RemoteDesktop-UserMode-In-UDP"});
+}
+
+// Schannel's switches leave the listener no current TLS: a finding that says who must act and how, and
+// nothing changed (a protocol may be off on purpose; RdpMend never turns one on).
+TEST_F(Pass, Tls12TurnedOffForServersIsReportedWithTheCommandsAndNeverChanged) {
+  start_with([](inspect::HostState& s) {
+    inspect::SchannelState schannel;
+    for (const char* name : inspect::kSchannelProtocols)
+      schannel.server.push_back({name, std::nullopt, std::nullopt});
+    schannel.server[2].enabled = false;
+    s.schannel = schannel;
+  });
+  auto p = process();
+  const auto before = snapshot_text(*p.state);
+  auto result = p.pass(policy_with({{"Mode", std::string("Auto")}}), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  ASSERT_EQ(result.value().diagnosis.findings.size(), 1u);
+  const auto& f = result.value().diagnosis.findings[0];
+  EXPECT_EQ(f.rule->id, ids::finding::kSchannelNoCurrentTls);
+  ASSERT_FALSE(f.by_hand.empty());
+  EXPECT_THAT(f.by_hand[1], ::testing::HasSubstr("-Name Enabled -Value 1"));
+  EXPECT_TRUE(result.value().plan.actions.empty());
+  EXPECT_EQ(snapshot_text(*p.state), before);
 }
 
 // A newer change that needs the same restart supersedes the hold: one restart is pending per service, and
