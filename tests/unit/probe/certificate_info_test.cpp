@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include "probe/openssl_util.h"
+#include "test_folder.h"
 
 namespace rdpmend::probe {
 namespace {
@@ -128,16 +129,21 @@ class VerifyChain : public ::testing::Test {
  protected:
   void SetUp() override {
     ca_ = make_cert("Test CA", -10, 1000, nullptr, nullptr, true);
-    ca_file_ = (std::filesystem::temp_directory_path() /
-                ("rdpmend-ca-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + ".pem"))
-                   .string();
+    // A folder of this test's own: ctest runs the tests of this suite in parallel processes, and a shared
+    // file name let one test's TearDown remove (or its SetUp replace) another's CA.
+    folder_ = rdpmend::test::fresh_test_folder();
+    ca_file_ = (folder_ / "ca.pem").string();
     FILE* f = std::fopen(ca_file_.c_str(), "wb");
     ASSERT_NE(f, nullptr);
     PEM_write_X509(f, ca_.cert.get());
     std::fclose(f);
   }
-  void TearDown() override { std::filesystem::remove(ca_file_); }
+  void TearDown() override {
+    std::error_code ignored;
+    std::filesystem::remove_all(folder_, ignored);
+  }
   TestCert ca_;
+  std::filesystem::path folder_;
   std::string ca_file_;
 };
 
