@@ -58,6 +58,10 @@ struct ListenerCertificate {
   std::optional<probe::CertificateInfo> info;
   FileState key;                    // the private key file
   std::optional<bool> key_matches;  // the key belongs to the certificate
+  // Windows: SSLCertificateSHA1Hash names the self-signed certificate in `Remote Desktop` (a script or
+  // wmic pinned Windows' own one). It is still the self-signed default (source "self-signed"); the hash goes
+  // stale once that certificate is replaced, so regenerate-rdp-cert clears it with the removal.
+  bool pinned_by_hash = false;
   std::string error;
   std::vector<RefusedPath> refused;  // moved into HostState::refused_paths by inspect_host
 };

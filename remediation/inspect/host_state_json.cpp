@@ -179,6 +179,7 @@ HostState state_from(const In& j) {
     if (const In* info = member(*c, "info", p)) s.certificate.info = certificate_from(*info, p + "/info");
     if (const In* key = member(*c, "key", p)) s.certificate.key = file_from(*key, p + "/key");
     read_opt(*c, "key_matches", p, s.certificate.key_matches);
+    read(*c, "pinned_by_hash", p, s.certificate.pinned_by_hash);
     read(*c, "error", p, s.certificate.error);
   }
   s.machinekeys_acl = acl_from(j, "machinekeys_acl", root);
@@ -296,11 +297,14 @@ Json host_state_to_json(const HostState& s) {
   j["hostname"] = s.hostname;
   j["service_account"] = s.service_account;
   const auto& c = s.certificate;
-  j["certificate"] = {
-      {"source", c.source},      {"location", c.location},
-      {"present", c.present},    {"info", c.info ? probe::certificate_to_json(*c.info) : Json(nullptr)},
-      {"key", file_json(c.key)}, {"key_matches", opt(c.key_matches)},
-      {"error", c.error}};
+  j["certificate"] = {{"source", c.source},
+                      {"location", c.location},
+                      {"present", c.present},
+                      {"info", c.info ? probe::certificate_to_json(*c.info) : Json(nullptr)},
+                      {"key", file_json(c.key)},
+                      {"key_matches", opt(c.key_matches)},
+                      {"pinned_by_hash", c.pinned_by_hash},
+                      {"error", c.error}};
   j["machinekeys_acl"] = acl_json(s.machinekeys_acl);
   j["rdp_key_acl"] = acl_json(s.rdp_key_acl);
   auto rules = Json::array();

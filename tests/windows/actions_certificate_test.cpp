@@ -51,6 +51,7 @@ class CertificateActionTest : public ::testing::Test {
     config_.self_signed_key_container = L"RdpMendTest-TSSecKeySet1-" + test_support::unique_suffix();
     config_.is_administrator = [] { return Result<bool>(true); };
     where_.terminal_server = registry_.at(L"Control\\Terminal Server");
+    config_.terminal_server = where_.terminal_server;
     where_.configured_stores = {certificates_.name()};
     where_.self_signed_store = certificates_.name();
   }
@@ -173,6 +174,68 @@ TEST_F(CertificateActionTest, RemovesTheSelfSignedCertificateAndPutsItBack) {
   EXPECT_EQ(restored.certificate.info->sha1, sha1);
   EXPECT_EQ(restored.certificate.key_matches, true) << "the key link came back with it";
   EXPECT_TRUE(a->rollback(backup.value()).ok()) << "rolling back twice restores the same state";
+}
+
+// SSLCertificateSHA1Hash pinned to Windows' own self-signed certificate (a script, wmic): still the
+// self-signed default; the removal clears the hash that would name a certificate that is gone, the
+// verification sees it cleared, and the rollback writes it back with the certificate.
+TEST_F(CertificateActionTest, ClearsAHashPinnedToTheRemovedCertificateAndPutsItBack) {
+  const CERT_CONTEXT* cert = add_self_signed(certificates_.make_key(), L"CN=rdpmend-test.example");
+  ASSERT_NE(cert, nullptr);
+  BYTE hash[20];
+  DWORD size = sizeof hash;
+  ASSERT_TRUE(CertGetCertificateContextProperty(cert, CERT_SHA1_HASH_PROP_ID, hash, &size));
+  const std::vector<std::uint8_t> pinned(hash, hash + size);
+  const auto rdp_tcp = registry_.at(L"Control\\Terminal Server\\WinStations\\RDP-Tcp");
+  TestRegistryKey::set_binary(rdp_tcp, L"SSLCertificateSHA1Hash", pinned);
+  HostState before = inspect();
+  ASSERT_TRUE(before.certificate.present) << before.certificate.location << " " << before.certificate.error;
+  EXPECT_EQ(before.certificate.source, "self-signed");
+  EXPECT_TRUE(before.certificate.pinned_by_hash);
+
+  auto a = action();
+  ASSERT_TRUE(a->check(before).ok()) << a->check(before).error().message();
+  auto backup = a->backup(before);
+  ASSERT_TRUE(backup.ok()) << backup.error().message();
+  EXPECT_EQ(backup.value().data["pinned_hash"], before.certificate.info->sha1);
+  auto applied = a->apply(before, backup.value());
+  ASSERT_TRUE(applied.ok()) << applied.error().message();
+  EXPECT_FALSE(
+      inspect::windows::read_registry_binary(rdp_tcp, L"SSLCertificateSHA1Hash").value().has_value());
+  HostState after = inspect();
+  EXPECT_FALSE(after.certificate.present);
+  EXPECT_EQ(after.certificate.source, "self-signed")
+      << "with the hash gone, the listener's is the default again";
+  EXPECT_TRUE(a->verify(after).ok()) << a->verify(after).error().message();
+
+  // A hash written back by someone else before the verification: the repair is not done.
+  TestRegistryKey::set_binary(rdp_tcp, L"SSLCertificateSHA1Hash", pinned);
+  EXPECT_FALSE(a->verify(after).ok());
+
+  ASSERT_TRUE(a->rollback(backup.value()).ok());
+  auto restored = inspect::windows::read_registry_binary(rdp_tcp, L"SSLCertificateSHA1Hash").value();
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_EQ(*restored, pinned);
+  HostState back = inspect();
+  EXPECT_TRUE(back.certificate.present);
+  EXPECT_TRUE(back.certificate.pinned_by_hash);
+}
+
+// A hash naming a CA-issued certificate is an administrator's choice: configured, never replaced.
+TEST_F(CertificateActionTest, AHashNamingACaIssuedCertificateStaysConfigured) {
+  const std::wstring ca_key = certificates_.make_key();
+  const std::wstring leaf_key = certificates_.make_key();
+  const CERT_CONTEXT* cert = add_ca_issued(ca_key, leaf_key);
+  ASSERT_NE(cert, nullptr);
+  BYTE hash[20];
+  DWORD size = sizeof hash;
+  ASSERT_TRUE(CertGetCertificateContextProperty(cert, CERT_SHA1_HASH_PROP_ID, hash, &size));
+  TestRegistryKey::set_binary(registry_.at(L"Control\\Terminal Server\\WinStations\\RDP-Tcp"),
+                              L"SSLCertificateSHA1Hash", std::vector<std::uint8_t>(hash, hash + size));
+  HostState state = inspect();
+  EXPECT_EQ(state.certificate.source, "configured");
+  EXPECT_FALSE(state.certificate.pinned_by_hash);
+  EXPECT_FALSE(action()->check(state).ok());
 }
 
 TEST_F(CertificateActionTest, AcceptsANewValidCertificateAfterTheRestart) {

@@ -148,7 +148,10 @@ TEST_F(CertificateTest, FindsTheConfiguredCertificateByThumbprint) {
                               L"SSLCertificateSHA1Hash", sha1_bytes(configured));
   auto c = inspect();
   EXPECT_EQ(c.error, "");
-  EXPECT_EQ(c.source, "configured");
+  // Self-signed and in the self-signed store: the hash pins Windows' own certificate, which is still the
+  // default (a CA-issued one stays "configured": windows.CertificateActionTest.AHashNamingACaIssued...).
+  EXPECT_EQ(c.source, "self-signed");
+  EXPECT_TRUE(c.pinned_by_hash);
   EXPECT_TRUE(c.present);
   EXPECT_EQ(c.location, "LocalMachine\\" + win::narrow(certificates_.name()) + "\\" + sha1_of(configured));
   ASSERT_TRUE(c.info.has_value());

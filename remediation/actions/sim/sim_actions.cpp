@@ -87,6 +87,7 @@ Status ok_if(bool condition, const std::string& what, const std::string& why) {
 
 // A new self-signed listener certificate with its key, as TermService, SessionEnv or xrdp's actions make.
 void make_self_signed(HostState& s) {
+  s.certificate.pinned_by_hash = false;  // a hash pinned to the old one was cleared with it (as on Windows)
   auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
   probe::CertificateInfo info;
   info.subject = info.issuer = "CN=" + s.hostname;

@@ -22,6 +22,11 @@
 //         old certificate still there, or an expired, expiring or key-less one in its place, fails. (Verify
 //         after a crash runs on a new instance that does not know the removed thumbprint: the expiring and
 //         key checks are what catch an old certificate then.)
+// pinned  when SSLCertificateSHA1Hash names the removed certificate (a script pinned Windows' own one; the
+//         inspection reports it as the self-signed default, pinned_by_hash), the backup keeps the value,
+//         apply deletes it after the removal (a hash naming a certificate that is gone only makes TermService
+//         log 1053-1055 and fall back), verify fails while it still names the removed certificate, and
+//         rollback writes it back.
 // rollback re-adds the saved DER to the same store (the store name and the thumbprint of the DER are
 //         checked against the action's own) with its key provider information. A removed key container
 //         cannot come back: the key was not exportable and did not match the certificate anyway.
@@ -94,6 +99,38 @@ Json key_info_json(const CERT_CONTEXT* cert) {
               {"key_spec", kpi->dwKeySpec}};
 }
 
+constexpr const wchar_t* kHashValue = L"SSLCertificateSHA1Hash";
+
+inspect::windows::RegistryLocation rdp_tcp(const WindowsActionConfig& config) {
+  return config.terminal_server.child(L"WinStations\\RDP-Tcp");
+}
+
+// The listener's SSLCertificateSHA1Hash as upper-case hex; empty when it is not set.
+Result<std::string> pinned_hash(const WindowsActionConfig& config) {
+  auto value = inspect::windows::read_registry_binary(rdp_tcp(config), kHashValue);
+  if (!value) return value.error();
+  if (!value.value()) return std::string();
+  return upper(util::to_hex(*value.value()));
+}
+
+// Writes (bytes) or deletes (empty) the listener's SSLCertificateSHA1Hash.
+Status set_pinned_hash(const WindowsActionConfig& config, const std::vector<std::uint8_t>& bytes) {
+  const auto where = rdp_tcp(config);
+  const std::string what =
+      bytes.empty() ? "clear the stale SSLCertificateSHA1Hash" : "restore SSLCertificateSHA1Hash";
+  HKEY raw = nullptr;
+  LSTATUS rc = RegOpenKeyExW(where.hive, where.path.c_str(), 0, KEY_SET_VALUE | KEY_WOW64_64KEY, &raw);
+  if (rc != ERROR_SUCCESS) return Error{what, where.text(), win::error_text(static_cast<DWORD>(rc))};
+  inspect::windows::UniqueHkey key(raw);
+  rc = bytes.empty() ? RegDeleteValueW(key.get(), kHashValue)
+                     : RegSetValueExW(key.get(), kHashValue, 0, REG_BINARY, bytes.data(),
+                                      static_cast<DWORD>(bytes.size()));
+  if (rc == ERROR_FILE_NOT_FOUND && bytes.empty()) return Ok{};  // already gone
+  if (rc != ERROR_SUCCESS)
+    return Error{what, where.text() + "\\SSLCertificateSHA1Hash", win::error_text(static_cast<DWORD>(rc))};
+  return Ok{};
+}
+
 class RegenerateCertificate final : public Action {
  public:
   explicit RegenerateCertificate(WindowsActionConfig config) : config_(std::move(config)) {}
@@ -136,6 +173,18 @@ class RegenerateCertificate final : public Action {
         (key["flags"].get<DWORD>() & CRYPT_MACHINE_KEYSET) &&
         CompareStringOrdinal(win::widen(key["container"].get<std::string>()).c_str(), -1,
                              config_.self_signed_key_container.c_str(), -1, TRUE) == CSTR_EQUAL;
+    // Kept only when it names this certificate: a hash naming another one is not the self-signed default,
+    // and the check refused it.
+    Json pinned = nullptr;
+    if (state.certificate.pinned_by_hash) {
+      auto hash = pinned_hash(config_);
+      if (!hash) return hash.error();
+      if (hash.value() != sha1)
+        return Error{"back up " + std::string(id()), rdp_tcp(config_).text(),
+                     "refused: SSLCertificateSHA1Hash changed since the inspection"};
+      pinned = hash.value();
+    }
+    b["pinned_hash"] = pinned;
     b["certificate"] =
         Json{{"sha1", sha1},
              {"der_hex",
@@ -178,6 +227,12 @@ class RegenerateCertificate final : public Action {
     if (find(reopened.value().get(), sha1.value()))
       return Error{what, store_text() + "\\" + sha1.value(), "it is still in the store after the deletion"};
     removed_sha1_ = sha1.value();
+    if (b.contains("pinned_hash") && b["pinned_hash"].is_string()) {
+      if (upper(b["pinned_hash"].get<std::string>()) != removed_sha1_)
+        return Error{what, rdp_tcp(config_).text(),
+                     "refused: the backup's pinned hash is of another certificate"};
+      if (auto cleared = set_pinned_hash(config_, {}); !cleared) return cleared;
+    }
 
     if (saved.contains("remove_stale_key") && saved["remove_stale_key"] == true) {
       if (auto removed = remove_stale_key(saved["key"]); !removed) return removed;
@@ -191,6 +246,13 @@ class RegenerateCertificate final : public Action {
   Status verify(const HostState& after) override {
     const std::string what = "verify " + std::string(id());
     const auto& c = after.certificate;
+    if (!removed_sha1_.empty()) {
+      auto hash = pinned_hash(config_);
+      if (!hash) return hash.error();
+      if (hash.value() == removed_sha1_)
+        return Error{what, rdp_tcp(config_).text(),
+                     "SSLCertificateSHA1Hash still names the removed certificate"};
+    }
     if (!c.present) return Ok{};  // removed; the new one comes with the restart (restart-rdp-service)
     if (!c.info)
       return Error{what, c.location, c.error.empty() ? "the certificate could not be read" : c.error};
@@ -257,6 +319,13 @@ class RegenerateCertificate final : public Action {
           return Error{what, store_text() + "\\" + sha1, "link the key container: " + status(GetLastError())};
       }
       CertControlStore(store.value().get(), 0, CERT_STORE_CTRL_COMMIT, nullptr);
+      if (b.contains("pinned_hash") && b["pinned_hash"].is_string()) {
+        const std::string pinned = upper(b["pinned_hash"].get<std::string>());
+        if (pinned != sha1)
+          return Error{what, rdp_tcp(config_).text(),
+                       "the backup is damaged: a pinned hash of another certificate"};
+        if (auto restored = set_pinned_hash(config_, *util::from_hex(pinned)); !restored) return restored;
+      }
       return Ok{};
     } catch (const Json::exception& e) {
       return Error{what, store_text(), std::string("the backup is damaged: ") + e.what()};

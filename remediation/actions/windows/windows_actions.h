@@ -23,6 +23,7 @@
 
 #include "actions/action.h"
 #include "catalog/catalog_ids.h"
+#include "inspect/windows/registry.h"
 #include "platform/windows/win_text.h"
 
 namespace rdpmend::actions {
@@ -46,6 +47,10 @@ struct WindowsActionConfig {
   // Restarted by regenerate-rdp-cert after the removal: it makes the new certificate without ending a
   // session (docs/SESSIONS.md); empty: not restarted (TermService's restart then makes it).
   std::wstring certificate_service = L"SessionEnv";
+  // Where SSLCertificateSHA1Hash lives (WinStations\RDP-Tcp below it): a hash pinned to the removed
+  // self-signed certificate is cleared with it.
+  inspect::windows::RegistryLocation terminal_server{HKEY_LOCAL_MACHINE,
+                                                     L"SYSTEM\\CurrentControlSet\\Control\\Terminal Server"};
   std::chrono::milliseconds new_certificate_timeout{15000};  // how long the new certificate may take
   std::chrono::milliseconds service_timeout{60000};          // the longest wait for one service state change
   // Whether the caller may change the host; empty: the calling thread's token holds an enabled

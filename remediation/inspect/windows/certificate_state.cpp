@@ -142,9 +142,10 @@ class WindowsCertificates final : public CertificateInspector {
       out.error = configured.error().message();
       return out;
     }
+    std::wstring found_in;
     if (configured.value()) {
       out.source = "configured";
-      cert = find_configured(*configured.value(), out);
+      cert = find_configured(*configured.value(), out, found_in);
     } else {
       out.source = "self-signed";
       cert = find_self_signed(filetime_of(now), out);
@@ -158,12 +159,20 @@ class WindowsCertificates final : public CertificateInspector {
       out.info = std::move(info).value();
     else
       out.error = info.error().message();
+    // A hash pinned to Windows' own self-signed certificate is still the self-signed default (the action's
+    // check still verifies the signature, the template extension and the CA flag before removing it).
+    if (out.source == "configured" && out.info && out.info->self_signed &&
+        CompareStringOrdinal(found_in.c_str(), -1, where_.self_signed_store.c_str(), -1, TRUE) ==
+            CSTR_EQUAL) {
+      out.source = "self-signed";
+      out.pinned_by_hash = true;
+    }
     inspect_key(cert.get(), out);
     return out;
   }
 
  private:
-  UniqueCert find_configured(const std::string& hex, ListenerCertificate& out) {
+  UniqueCert find_configured(const std::string& hex, ListenerCertificate& out, std::wstring& found_in) {
     auto hash = bytes_of_hex(hex);
     if (!hash) {
       out.error = "SSLCertificateSHA1Hash '" + hex + "' is not hexadecimal";
@@ -183,6 +192,7 @@ class WindowsCertificates final : public CertificateInspector {
           CertFindCertificateInStore(store.value()->get(), kEncoding, 0, CERT_FIND_SHA1_HASH, &blob, nullptr);
       if (found) {
         out.location = store_text(name) + "\\" + hex;
+        found_in = name;
         return UniqueCert(found);
       }
     }

@@ -271,6 +271,22 @@ TEST_F(Pass, Tls12TurnedOffForServersIsReportedWithTheCommandsAndNeverChanged) {
   EXPECT_EQ(snapshot_text(*p.state), before);
 }
 
+// A hash pinned to Windows' own expired certificate is still the self-signed default: regenerated, and the
+// pin goes with the old certificate (the Windows action deletes the value; the snapshot keeps the flag).
+TEST_F(Pass, ACertificatePinnedByHashIsRegeneratedAndThePinCleared) {
+  start_with([](inspect::HostState& s) {
+    s.certificate.info->expired = true;
+    s.certificate.pinned_by_hash = true;
+    s.sessions = inspect::SessionCounts{};
+  });
+  auto p = process();
+  auto result = p.pass(policy_with({{"Mode", std::string("Auto")}}), privileged());
+  ASSERT_TRUE(result) << result.error().message();
+  EXPECT_EQ(report_for(result.value(), "regenerate-rdp-cert")->outcome, ActionState::kSucceeded);
+  EXPECT_FALSE(p.state->certificate.pinned_by_hash);
+  EXPECT_FALSE(p.state->certificate.info->expired);
+}
+
 // A newer change that needs the same restart supersedes the hold: one restart is pending per service, and
 // the journal keeps which hold took the older one's place.
 TEST_F(Pass, ANewerFixSupersedesTheHeldRestart) {
